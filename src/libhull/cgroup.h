@@ -1,0 +1,44 @@
+/* cgroup.h - the cgroup manager interface: host detection and one backend per hierarchy kind. */
+#ifndef HULL_CGROUP_H
+#define HULL_CGROUP_H
+
+#include "spec.h"
+
+struct hull_cgroup;
+
+struct hull_cgroup_config {
+	const char *id;
+	const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
+	enum hull_cgroup_manager manager;
+	bool rootless;
+};
+
+/* Create the container's cgroup(s) and apply `res` (may be NULL). The process is
+ * not in it yet. With manager DISABLED returns a handle that does nothing. */
+int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_resources *res,
+		       struct hull_cgroup **out, struct hull_error *err);
+/* Re-open the cgroup of an existing container (from state) without creating it. */
+int hull_cgroup_open(const struct hull_cgroup_config *cfg, struct hull_cgroup **out, struct hull_error *err);
+/* v2: an O_PATH|O_DIRECTORY fd of the cgroup for clone3(CLONE_INTO_CGROUP); -1 otherwise. */
+int hull_cgroup_v2_dirfd(const struct hull_cgroup *cg);
+/* Put pid (and on hybrid hosts also the unified hierarchy) in the cgroup. */
+int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, struct hull_error *err);
+int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err);
+int hull_cgroup_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err);
+int hull_cgroup_is_frozen(struct hull_cgroup *cg, bool *frozen);
+int hull_cgroup_kill_all(struct hull_cgroup *cg, int signo, struct hull_error *err);
+/* Pids of every process in the cgroup. Caller frees *pids. */
+int hull_cgroup_pids(struct hull_cgroup *cg, pid_t **pids, size_t *n, struct hull_error *err);
+/* runc's events "data" object for --stats (a JSON object text). Caller frees. */
+int hull_cgroup_stats_json(struct hull_cgroup *cg, char **json, struct hull_error *err);
+/* True once the cgroup saw an OOM kill since *last (counter kept by the caller). */
+int hull_cgroup_oom_count(struct hull_cgroup *cg, uint64_t *count);
+/* Remove the cgroup(s), retrying while busy. Missing is not an error. */
+int hull_cgroup_destroy(struct hull_cgroup *cg, struct hull_error *err);
+/* The resolved cgroup path (relative to the hierarchy root) for the state file. */
+const char *hull_cgroup_path(const struct hull_cgroup *cg);
+void hull_cgroup_free(struct hull_cgroup *cg);
+/* For features: "v1", "v2", "hybrid" or "none". */
+const char *hull_cgroup_host_mode(void);
+
+#endif

@@ -1,0 +1,176 @@
+/* error.c - struct hull_error and the log sink (runc's text and json line formats). */
+#define _GNU_SOURCE
+#include "hull.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <yajl/yajl_gen.h>
+
+int hull_fail(struct hull_error *err, int errnum, const char *fmt, ...)
+{
+	if (!err)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(err->msg);
+	err->errnum = errnum;
+	err->msg = errnum ? xasprintf("%s: %s", msg, strerror(errnum)) : steal_pointer(&msg);
+	return -1;
+}
+
+int hull_error_prefix(struct hull_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *ctx = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *msg = xasprintf("%s: %s", ctx, err->msg ? err->msg : "unknown error");
+	free(err->msg);
+	err->msg = msg;
+	return -1;
+}
+
+void hull_error_clear(struct hull_error *err)
+{
+	if (!err)
+		return;
+	free(err->msg);
+	err->msg = NULL;
+	err->errnum = 0;
+}
+
+/* ---- log sink ------------------------------------------------------------ */
+
+static struct {
+	int fd; /* -1: stderr */
+	enum hull_log_format format;
+	bool debug;
+} log_sink = { -1, HULL_LOG_TEXT, false };
+
+static const char *const level_names[] = { "debug", "info", "warning", "error" };
+
+int hull_log_open(const char *path, enum hull_log_format format, bool debug, struct hull_error *err)
+{
+	hull_log_close();
+	log_sink.format = format;
+	log_sink.debug = debug;
+	if (!path || !*path)
+		return 0;
+	/* O_SYNC like runc: daemons read the file right after we exit. */
+	int fd = open(path, O_CREAT | O_WRONLY | O_APPEND | O_SYNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hull_fail(err, errno, "open log file %s", path);
+	log_sink.fd = fd;
+	return 0;
+}
+
+void hull_log_close(void)
+{
+	if (log_sink.fd >= 0)
+		close(log_sink.fd);
+	log_sink.fd = -1;
+}
+
+bool hull_log_debug_enabled(void)
+{
+	return log_sink.debug;
+}
+
+static void format_time(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+/* One JSON object per line, keys in logrus' alphabetical order. */
+static char *format_json_line(const char *level, const char *msg, const char *when)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen_map_open(g);
+	gen_str(g, "level");
+	gen_str(g, level);
+	gen_str(g, "msg");
+	gen_str(g, msg);
+	gen_str(g, "time");
+	gen_str(g, when);
+	yajl_gen_map_close(g);
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(g, &buf, &len);
+	char *line = xasprintf("%.*s\n", (int)len, (const char *)buf);
+	yajl_gen_free(g);
+	return line;
+}
+
+/* logrus text format: quote the value when it has spaces or quotes, escaping like Go's %q. */
+static char *format_text_line(const char *level, const char *msg, const char *when)
+{
+	size_t n = strlen(msg);
+	_cleanup_free_ char *q = xmalloc(n * 4 + 3);
+	char *p = q;
+	*p++ = '"';
+	for (const unsigned char *s = (const unsigned char *)msg; *s; s++) {
+		if (*s == '"' || *s == '\\') {
+			*p++ = '\\';
+			*p++ = (char)*s;
+		} else if (*s == '\n') {
+			*p++ = '\\';
+			*p++ = 'n';
+		} else if (*s == '\t') {
+			*p++ = '\\';
+			*p++ = 't';
+		} else if (*s < 0x20) {
+			p += sprintf(p, "\\x%02x", *s);
+		} else {
+			*p++ = (char)*s;
+		}
+	}
+	*p++ = '"';
+	*p = '\0';
+	return xasprintf("time=\"%s\" level=%s msg=%s\n", when, level, q);
+}
+
+static void log_write(enum hull_log_level level, const char *msg)
+{
+	char when[64];
+	format_time(when, sizeof(when));
+	const char *lname = level_names[level];
+	_cleanup_free_ char *line = log_sink.format == HULL_LOG_JSON ? format_json_line(lname, msg, when)
+								       : format_text_line(lname, msg, when);
+	int saved = errno;
+	(void)hull_write_all(log_sink.fd >= 0 ? log_sink.fd : STDERR_FILENO, line, strlen(line));
+	errno = saved;
+}
+
+void hull_log(enum hull_log_level level, const char *fmt, ...)
+{
+	if (level == HULL_LOG_DEBUG && !log_sink.debug)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_write(level, msg);
+}
+
+void hull_log_fatal(const char *msg)
+{
+	log_write(HULL_LOG_ERROR, msg);
+	if (log_sink.fd >= 0) {
+		_cleanup_free_ char *bare = xasprintf("%s\n", msg);
+		(void)hull_write_all(STDERR_FILENO, bare, strlen(bare));
+	}
+}

@@ -1,0 +1,89 @@
+/* hull.h - the public API of libhull, the core of the hull OCI runtime.
+ *
+ * Everything a front end (the hull CLI, hull-image, or another program) needs to
+ * drive containers. Nothing in here exposes parser or kernel-facing internals. */
+#ifndef HULL_H
+#define HULL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HULL_OCI_VERSION "1.2.0"
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* An error travels up the call chain; each level may prefix context. */
+struct hull_error {
+	int errnum; /* errno of the root cause, 0 if none */
+	char *msg;  /* full message, already including strerror(errnum) */
+};
+
+/* Record an error (replacing any previous one). Always returns -1. */
+int hull_fail(struct hull_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefix "context: " to an existing error message. Always returns -1. */
+int hull_error_prefix(struct hull_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hull_error_clear(struct hull_error *err);
+
+/* ---- logging (the only global state in libhull) ------------------------- */
+
+enum hull_log_level { HULL_LOG_DEBUG, HULL_LOG_INFO, HULL_LOG_WARN, HULL_LOG_ERROR };
+enum hull_log_format { HULL_LOG_TEXT, HULL_LOG_JSON };
+
+/* path NULL or "" means stderr. Returns 0 or -1 with err set. */
+int hull_log_open(const char *path, enum hull_log_format format, bool debug, struct hull_error *err);
+void hull_log_close(void);
+bool hull_log_debug_enabled(void);
+void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A fatal error of a command: logged at error level and, when the log goes to a
+ * file, also printed bare to stderr (runc does the same). */
+void hull_log_fatal(const char *msg);
+
+#define hull_debug(...) hull_log(HULL_LOG_DEBUG, __VA_ARGS__)
+#define hull_info(...) hull_log(HULL_LOG_INFO, __VA_ARGS__)
+#define hull_warn(...) hull_log(HULL_LOG_WARN, __VA_ARGS__)
+
+/* ---- global options (runc's global flags) -------------------------------- */
+
+enum hull_cgroup_manager {
+	HULL_CGROUP_MANAGER_CGROUPFS,
+	HULL_CGROUP_MANAGER_SYSTEMD,
+	HULL_CGROUP_MANAGER_DISABLED,
+};
+
+struct hull_global_opts {
+	const char *root; /* state directory root, absolute */
+	enum hull_cgroup_manager cgroup_manager;
+	int rootless; /* -1 auto, 0 false, 1 true */
+	bool debug;
+};
+
+/* Default state root: /run/hull for root, $XDG_RUNTIME_DIR/hull otherwise. Caller frees. */
+char *hull_default_root(void);
+
+/* ---- spec ------------------------------------------------------------------ */
+
+/* The default config.json `hull spec` writes (runc's defaults). Caller frees. */
+char *hull_spec_default_json(bool rootless);
+/* Parse and validate a config.json file; 0 on success. Used by `hull spec --validate`
+ * style callers and tests; container creation parses internally. */
+int hull_spec_validate_file(const char *path, struct hull_error *err);
+/* The OCI features JSON (indented), reflecting what this build implements. Caller frees. */
+char *hull_features_json(void);
+
+/* ---- container lifecycle (container.c) ------------------------------------- */
+/* Declared in the lifecycle section below as it lands. */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

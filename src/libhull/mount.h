@@ -1,0 +1,29 @@
+/* mount.h - preparing the container's root filesystem inside its mount namespace. */
+#ifndef HULL_MOUNT_H
+#define HULL_MOUNT_H
+
+#include "spec.h"
+
+struct hull_rootfs_ctx {
+	const struct hull_spec *spec;
+	const char *rootfs;   /* absolute host path of the rootfs (bundle-relative already resolved) */
+	bool no_pivot;        /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool userns;          /* running in a new user namespace (mknod not allowed: bind devices) */
+	bool new_netns;       /* false: sysfs is a read-only rbind of the host's /sys */
+	bool new_cgroupns;
+	bool console;         /* process.terminal: create /dev/console as a mount target */
+};
+
+/* Called in the child, in its new mount namespace, before createContainer hooks:
+ * set propagation, make the rootfs a mount point, perform every spec mount in
+ * order (destinations resolved inside the rootfs), set up /dev and linux.devices. */
+int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
+/* pivot_root into the rootfs (or MS_MOVE+chroot) and detach the old root; cwd is "/" after. */
+int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
+/* After pivot: maskedPaths, readonlyPaths, root.readonly, final rootfsPropagation. */
+int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
+/* Cheap checks that need no namespace (e.g. mount type/option names), run in the
+ * parent before anything is created so bad configs fail without debris. */
+int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err);
+
+#endif
