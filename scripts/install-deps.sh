@@ -1,18 +1,19 @@
 #!/bin/sh
 # install-deps.sh - install the Debian 12 packages hull needs to build, test and demo.
-# Usage: scripts/install-deps.sh [build|test|all]   (default: all)
+# Usage: scripts/install-deps.sh [build|test|ci|all]   (default: all)
 set -e
 what=${1:-all}
 build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-dev libcap-dev libmnl-dev
  check libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev libzstd-dev busybox-static jq"
 test="bats iproute2 util-linux procps python3 runc crun valgrind clang libclang-rt-14-dev"
 vm="qemu-system-x86 linux-image-amd64 cpio"
-daemons="containerd podman skopeo umoci docker-registry apache2-utils"
+daemons="containerd podman skopeo umoci docker-registry apache2-utils curl openssl"
 case "$what" in
 build) pkgs=$build ;;
 test) pkgs="$build $test" ;;
 all) pkgs="$build $test $vm $daemons" ;;
-*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+ci) pkgs="$build $test $daemons" ;;
+*) echo "usage: $0 [build|test|ci|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -1,14 +1,27 @@
-/* cmd_prune.c - `hull image prune`. */
+/* cmd_prune.c - `hull image prune`: remove blobs no name in index.json reaches. */
 #include "hl.h"
+#include "../libhull/util.h"
 
 int hl_cmd_prune(const struct cli_command *cmd, int argc, char **argv, struct hl_globals *g)
 {
-	(void)g;
-	const struct cli_opt opts[] = { { 0 } };
+	const struct cli_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL, false } };
 	struct cli_args a;
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
+	r = cli_check_args(cmd, opts, &a, 0, 0);
 	free(a.pos);
-	return cli_failf("image prune: not implemented yet");
+	if (r < 0)
+		return 1;
+	struct hull_error err = { 0 };
+	struct hl_store *s = NULL;
+	size_t removed = 0;
+	uint64_t freed = 0;
+	if (hl_store_open(g->store, false, &s, &err) < 0 || hl_store_gc(s, &removed, &freed, &err) < 0) {
+		hl_store_close(s);
+		return cli_fail(&err);
+	}
+	printf("removed %zu blobs, %llu bytes\n", removed, (unsigned long long)freed);
+	hl_store_close(s);
+	return 0;
 }

@@ -11,13 +11,23 @@ struct hull_cgroup_config {
 	const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
 	enum hull_cgroup_manager manager;
 	bool rootless;
+	/* linux.devices: each gets an allow rule in the device cgroup (runc does the same). */
+	const struct hull_device *devices;
+	size_t n_devices;
 };
+
+/* Fill cfg from the spec (linux.cgroupsPath, linux.devices) and the global options. The
+ * pointers borrow from spec. */
+void hull_cgroup_config_init(struct hull_cgroup_config *cfg, const char *id, const struct hull_spec *spec,
+			     const struct hull_global_opts *g, bool rootless);
 
 /* Create the container's cgroup(s) and apply `res` (may be NULL). The process is
  * not in it yet. With manager DISABLED returns a handle that does nothing. */
 int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_resources *res,
 		       struct hull_cgroup **out, struct hull_error *err);
-/* Re-open the cgroup of an existing container (from state) without creating it. */
+/* Re-open the cgroup of an existing container (from state) without creating it.
+ * Pass the path hull_cgroup_path() returned at create time as cfg->cgroups_path:
+ * an absolute path always resolves to itself (also with the systemd manager). */
 int hull_cgroup_open(const struct hull_cgroup_config *cfg, struct hull_cgroup **out, struct hull_error *err);
 /* v2: an O_PATH|O_DIRECTORY fd of the cgroup for clone3(CLONE_INTO_CGROUP); -1 otherwise. */
 int hull_cgroup_v2_dirfd(const struct hull_cgroup *cg);
@@ -26,6 +36,8 @@ int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, struct hull_error *err)
 int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err);
 int hull_cgroup_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err);
 int hull_cgroup_is_frozen(struct hull_cgroup *cg, bool *frozen);
+/* Signal every process in the cgroup (runc 1.1 `kill --all`): freeze, signal each pid,
+ * thaw; SIGKILL uses cgroup.kill where the kernel has it. No processes is not an error. */
 int hull_cgroup_kill_all(struct hull_cgroup *cg, int signo, struct hull_error *err);
 /* Pids of every process in the cgroup. Caller frees *pids. */
 int hull_cgroup_pids(struct hull_cgroup *cg, pid_t **pids, size_t *n, struct hull_error *err);
@@ -40,5 +52,11 @@ const char *hull_cgroup_path(const struct hull_cgroup *cg);
 void hull_cgroup_free(struct hull_cgroup *cg);
 /* For features: "v1", "v2", "hybrid" or "none". */
 const char *hull_cgroup_host_mode(void);
+/* True if the handle does nothing (manager disabled, or rootless without access). */
+bool hull_cgroup_is_noop(const struct hull_cgroup *cg);
+/* Write the stats "data" object into an open yajl generator (for callers building
+ * the whole events line). */
+struct yajl_gen_t;
+int hull_cgroup_stats_gen(struct hull_cgroup *cg, struct yajl_gen_t *g, struct hull_error *err);
 
 #endif

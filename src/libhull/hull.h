@@ -82,6 +82,27 @@ char *hull_features_json(void);
 /* ---- container lifecycle (container.c) ------------------------------------- */
 /* Declared in the lifecycle section below as it lands. */
 
+/* ---- cgroup-backed operations: pause, resume, update, events, ps (container_cgroup.c) ---- */
+
+/* Freeze / thaw every process of a running (resp. paused) container. Errors in runc's
+ * words: "container not running", "container not paused". */
+int hull_pause(const struct hull_global_opts *g, const char *id, struct hull_error *err);
+int hull_resume(const struct hull_global_opts *g, const char *id, struct hull_error *err);
+/* Apply an OCI LinuxResources JSON object to a container's cgroup (devices are never
+ * updated, as in runc). */
+int hull_update(const struct hull_global_opts *g, const char *id, const char *resources_json, size_t len,
+		struct hull_error *err);
+/* `events`: emit one JSON line per event ({"type":"stats"|"oom","id":..,"data":..}),
+ * without the newline. stats_only: one stats event, then return. Otherwise a stats
+ * event every interval_ms plus oom events, until the container stops or emit
+ * returns < 0. */
+typedef int (*hull_event_fn)(const char *json_line, void *userdata);
+int hull_events(const struct hull_global_opts *g, const char *id, bool stats_only, long interval_ms,
+		hull_event_fn emit, void *userdata, struct hull_error *err);
+/* Host pids of every process in the container's cgroup. Caller frees *pids. */
+int hull_ps_pids(const struct hull_global_opts *g, const char *id, pid_t **pids, size_t *n,
+		 struct hull_error *err);
+
 #ifdef __cplusplus
 }
 #endif

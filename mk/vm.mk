@@ -1,0 +1,18 @@
+# vm.mk - `make check-vm`: the cgroup tests in a pure cgroup v2 VM (tests/vm/run.sh), and
+# cgtool, the small static driver of libhull's cgroup manager those tests (and the host's) use.
+CGTOOL := $(OBJ)/tests/vm/cgtool
+
+$(CGTOOL): tests/vm/cgtool.c $(O)/libhull.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $< $(O)/libhull.a $(RUNTIME_LIBS)
+
+export HULL_CGTOOL := $(abspath $(CGTOOL))
+
+cgtool: $(CGTOOL)
+check: $(CGTOOL)
+check-integration: $(CGTOOL)
+
+check-vm: all $(CGTOOL)
+	tests/run.sh vm
+
+.PHONY: check-vm cgtool

@@ -1,0 +1,185 @@
+/* test_cgroup.c - unit tests of the cgroup manager's pure parts (conversions, paths, device program)
+ * and, as root on a host with cgroups, one create/destroy round trip under a private path. */
+#include "libhull/cgroup_internal.h"
+
+#include <check.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <sys/stat.h>
+
+START_TEST(test_shares_to_weight)
+{
+	ck_assert_uint_eq(cg_shares_to_weight(2), 1);
+	ck_assert_uint_eq(cg_shares_to_weight(1024), 39);
+	ck_assert_uint_eq(cg_shares_to_weight(262144), 10000);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(10), 1);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(1000), 10000);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(500), 4950);
+}
+END_TEST
+
+START_TEST(test_swap_conversion)
+{
+	int64_t out;
+	const char *why = NULL;
+	ck_assert_int_eq(cg_swap_v1_to_v2(200, 100, &out, &why), 0);
+	ck_assert_int_eq(out, 100);
+	ck_assert_int_eq(cg_swap_v1_to_v2(-1, 100, &out, &why), 0);
+	ck_assert_int_eq(out, -1);
+	ck_assert_int_eq(cg_swap_v1_to_v2(0, -1, &out, &why), 0); /* unlimited memory -> unlimited swap */
+	ck_assert_int_eq(out, -1);
+	ck_assert_int_eq(cg_swap_v1_to_v2(0, 100, &out, &why), 0);
+	ck_assert_int_eq(out, 0);
+	ck_assert_int_lt(cg_swap_v1_to_v2(50, 100, &out, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_int_lt(cg_swap_v1_to_v2(50, 0, &out, &why), 0);
+}
+END_TEST
+
+START_TEST(test_clean_path)
+{
+	const char *cases[][2] = { { "/a/b", "/a/b" },	 { "a//b/", "/a/b" }, { "/../../x", "/x" },
+				   { "/a/./b/../c", "/a/c" }, { "", "/" },	      { "..", "/" } };
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *p = cg_clean_path(cases[i][0]);
+		ck_assert_str_eq(p, cases[i][1]);
+		free(p);
+	}
+}
+END_TEST
+
+START_TEST(test_systemd_path)
+{
+	struct hull_error err = { 0 };
+	char *p = NULL;
+	ck_assert_int_eq(cg_systemd_path("system.slice:docker:abc", "abc", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/system.slice/docker-abc.scope");
+	free(p);
+	ck_assert_int_eq(cg_systemd_path("machine-a-b.slice:pfx:c1", "x", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/machine.slice/machine-a.slice/machine-a-b.slice/pfx-c1.scope");
+	free(p);
+	ck_assert_int_eq(cg_systemd_path("", "id1", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/system.slice/hull-id1.scope");
+	free(p);
+	ck_assert_int_eq(cg_systemd_path(":p:n", "x", true, &p, &err), 0);
+	ck_assert_str_eq(p, "/user.slice/p-n.scope");
+	free(p);
+	ck_assert_int_eq(cg_systemd_path("-.slice:p:inner.slice", "x", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/inner.slice");
+	free(p);
+	ck_assert_int_lt(cg_systemd_path("/abs/path", "x", false, &p, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.cgroupsPath"));
+	ck_assert_int_lt(cg_systemd_path("bad-.slice:a:b", "x", false, &p, &err), 0);
+	ck_assert_int_lt(cg_systemd_path("noslice:a:b", "x", false, &p, &err), 0);
+	hull_error_clear(&err);
+}
+END_TEST
+
+START_TEST(test_validate)
+{
+	struct hull_error err = { 0 };
+	struct hull_resources r = { .present = true, .has_cpu = true };
+	r.cpu.has_shares = true;
+	r.cpu.shares = 0;
+	ck_assert_int_lt(cg_validate_resources(&r, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.cpu.shares"));
+	r.cpu.shares = 1024;
+	ck_assert_int_eq(cg_validate_resources(&r, &err), 0);
+	struct hull_kv kv = { "memorymax", "1" };
+	r.unified = &kv;
+	r.n_unified = 1;
+	ck_assert_int_lt(cg_validate_resources(&r, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.unified[\"memorymax\"]"));
+	hull_error_clear(&err);
+}
+END_TEST
+
+START_TEST(test_device_rules)
+{
+	struct hull_error err = { 0 };
+	struct hull_cgroup cg = { 0 };
+	struct hull_device_rule dr[] = { { .allow = false, .access = "rwm" }, { .allow = true, .type = 'z' } };
+	struct hull_resources r = { .present = true, .devices = dr, .n_devices = 1 };
+	struct cg_dev_rule *rules = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert_uint_gt(n, 10);
+	ck_assert(!rules[0].allow && rules[0].type == 'a' && rules[0].access == 7);
+	ck_assert(rules[n - 1].allow); /* runc's default list comes last */
+	/* deny-all first, allow list after: one block per rule + prologue + default */
+	void *prog = NULL;
+	size_t cnt = cg_devices_bpf_program(rules, n, &prog);
+	ck_assert_uint_gt(cnt, 6 + 2 * (n - 1));
+	struct bpf_insn *in = prog;
+	ck_assert_uint_eq(in[cnt - 1].code, BPF_JMP | BPF_EXIT);
+	free(prog);
+	/* an allow-all rule ends the program right there (no unreachable code) */
+	struct cg_dev_rule all = { true, 'a', -1, -1, 7 };
+	cnt = cg_devices_bpf_program(&all, 1, &prog);
+	ck_assert_uint_eq(cnt, 8);
+	free(prog);
+	free(rules);
+	r.n_devices = 2;
+	ck_assert_int_lt(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.devices[1].type"));
+	hull_error_clear(&err);
+}
+END_TEST
+
+/* Live: only as root with a writable hierarchy; everything under a private path. */
+START_TEST(test_live_roundtrip)
+{
+	if (geteuid() != 0 || strcmp(hull_cgroup_host_mode(), "none") == 0)
+		return;
+	char path[64];
+	snprintf(path, sizeof(path), "/hull-unit-%d/c", (int)getpid());
+	struct hull_cgroup_config cfg = { .id = "unit", .cgroups_path = path };
+	struct hull_resources r = { .present = true, .has_pids = true, .pids_limit = 33 };
+	struct hull_error err = { 0 };
+	struct hull_cgroup *cg = NULL;
+	ck_assert_msg(hull_cgroup_create(&cfg, &r, &cg, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(hull_cgroup_path(cg), path);
+	pid_t *pids = NULL;
+	size_t n = 99;
+	ck_assert_int_eq(hull_cgroup_pids(cg, &pids, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(pids);
+	ck_assert_msg(hull_cgroup_destroy(cg, &err) == 0, "%s", err.msg);
+	hull_cgroup_free(cg);
+	/* reopen after destroy: nothing there, destroy again is fine */
+	ck_assert_int_eq(hull_cgroup_open(&cfg, &cg, &err), 0);
+	ck_assert_int_eq(hull_cgroup_destroy(cg, &err), 0);
+	hull_cgroup_free(cg);
+	/* a failing resource leaves nothing behind */
+	r.has_memory = true;
+	r.memory.has_limit = r.memory.has_swap = true;
+	r.memory.limit = 100 << 20;
+	r.memory.swap = 1 << 20;
+	ck_assert_int_lt(hull_cgroup_create(&cfg, &r, &cg, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.memory"));
+	char probe[128];
+	snprintf(probe, sizeof(probe), "/sys/fs/cgroup/pids/hull-unit-%d", (int)getpid());
+	struct stat st;
+	ck_assert_int_ne(stat(probe, &st), 0);
+	hull_error_clear(&err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cgroup");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_shares_to_weight);
+	tcase_add_test(tc, test_swap_conversion);
+	tcase_add_test(tc, test_clean_path);
+	tcase_add_test(tc, test_systemd_path);
+	tcase_add_test(tc, test_validate);
+	tcase_add_test(tc, test_device_rules);
+	tcase_add_test(tc, test_live_roundtrip);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
