@@ -1,5 +1,7 @@
-/* features.c - the `hull features` command. */
+/* features.c - the `hull features` command: print the OCI features document. */
+#define _GNU_SOURCE
 #include "cli.h"
+#include "../libhull/util.h"
 
 int cmd_features(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
@@ -9,6 +11,10 @@ int cmd_features(const struct cli_command *cmd, int argc, char **argv, struct hu
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
-	free(a.pos);
-	return cli_failf("features: not implemented yet");
+	_cleanup_free_ char **pos = a.pos;
+	if (cli_check_args(cmd, opts, &a, 0, 0) != CLI_OK)
+		return 1;
+	_cleanup_free_ char *json = hull_features_json();
+	fputs(json, stdout);
+	return fflush(stdout) == 0 ? 0 : cli_failf("features: write to stdout failed");
 }

@@ -61,9 +61,14 @@ static int syntax_error(const char *text, size_t len, const char *doc, struct hu
 	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
 	yajl_config(h, yajl_allow_comments, 1);
 	yajl_status st = yajl_parse(h, (const unsigned char *)text, len);
-	if (st == yajl_status_ok)
+	/* Position of the offending character: the last one yajl consumed, or the end. */
+	size_t off = len;
+	if (st != yajl_status_ok) {
+		size_t used = yajl_get_bytes_consumed(h);
+		off = used ? used - 1 : 0;
+	} else {
 		st = yajl_complete_parse(h);
-	size_t off = st == yajl_status_ok ? len : yajl_get_bytes_consumed(h);
+	}
 	unsigned char *ymsg = yajl_get_error(h, 0, (const unsigned char *)text, len);
 	_cleanup_free_ char *msg = xstrdup((const char *)ymsg);
 	yajl_free_error(h, ymsg);

@@ -1,0 +1,205 @@
+/* features.c - the OCI features document (`hull features`): what this build implements.
+ *
+ * Keep it honest: the tables and switches just below are the single place to update
+ * when a feature lands (or turns out not to work). Consumers act on them: containerd
+ * refuses idmapped mounts unless mountExtensions.idmap.enabled, CRI looks for "rro". */
+#define _GNU_SOURCE
+#include "caps.h"
+#include "json.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <seccomp.h>
+#include <sys/capability.h>
+
+#ifndef HULL_VERSION
+#define HULL_VERSION "unknown"
+#endif
+#ifndef HULL_COMMIT
+#define HULL_COMMIT "unknown"
+#endif
+
+/* ---- update these as features land ------------------------------------------------ */
+
+static const char *const feature_hooks[] = { "prestart",	"createRuntime", "createContainer",
+					     "startContainer", "poststart",	"poststop",	   NULL };
+
+/* Mount options mount.c understands (flags, propagation and recursive forms). Add
+ * "rro", "idmap", "ridmap", "tmpcopyup" when mount.c implements them. */
+static const char *const feature_mount_options[] = {
+	"async",      "atime",	   "bind",	"defaults",    "dev",	     "diratime",   "dirsync",	 "exec",
+	"iversion",   "lazytime",  "loud",	"mand",	       "noatime",    "nodev",	   "nodiratime", "noexec",
+	"noiversion", "nolazytime", "nomand",	"norelatime", "nostrictatime", "nosuid",   "nosymfollow", "private",
+	"rbind",      "relatime",  "remount",	"ro",	       "rprivate",   "rshared",	   "rslave",	 "runbindable",
+	"rw",	      "shared",	   "silent",	"slave",       "strictatime", "suid",	   "symfollow",	 "sync",
+	"unbindable", NULL
+};
+
+static const char *const feature_namespaces[] = { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts",
+						  NULL };
+
+static const struct {
+	const char *name;
+	bool enabled;
+} feature_switches[] = {
+	{ "cgroup.v1", true },	    { "cgroup.v2", true },	  { "cgroup.systemd", true },
+	{ "cgroup.systemdUser", true }, { "cgroup.rdma", true },	  { "seccomp", true },
+	{ "apparmor", false },	    { "selinux", false },	  { "intelRdt", false },
+	{ "mountExtensions.idmap", false },
+};
+
+/* Seccomp filter flags hull's seccomp.c can apply (the kernel and libseccomp must agree too). */
+static const char *const feature_seccomp_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+						     "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
+
+/* Annotations hull acts upon that can weaken isolation (none yet besides systemd properties). */
+static const char *const feature_unsafe_annotations[] = { "org.systemd.property.", NULL };
+
+/* ------------------------------------------------------------------------------------ */
+
+static const char *const seccomp_actions[] = { "SCMP_ACT_ALLOW",	      "SCMP_ACT_ERRNO",	    "SCMP_ACT_KILL",
+					       "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+					       "SCMP_ACT_NOTIFY",	      "SCMP_ACT_TRACE",	    "SCMP_ACT_TRAP",
+					       NULL };
+static const char *const seccomp_ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",	"SCMP_CMP_LE",
+					   "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL };
+static const char *const seccomp_archs[] = {
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",	   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	 "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",	    "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+	"SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC",	    "SCMP_ARCH_PPC64",	 "SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_RISCV64", "SCMP_ARCH_S390",	   "SCMP_ARCH_S390X",	    "SCMP_ARCH_SH",	 "SCMP_ARCH_SHEB",
+	"SCMP_ARCH_X32",     "SCMP_ARCH_X86",	   "SCMP_ARCH_X86_64",	    NULL
+};
+static const char *const seccomp_known_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+						   "SECCOMP_FILTER_FLAG_LOG", NULL };
+
+static bool feature_on(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(feature_switches); i++)
+		if (strcmp(feature_switches[i].name, name) == 0)
+			return feature_switches[i].enabled;
+	return false;
+}
+
+static void gen_enabled(yajl_gen g, const char *key, bool on)
+{
+	hull_jgen_key(g, key);
+	yajl_gen_map_open(g);
+	hull_jgen_kbool(g, "enabled", on);
+	yajl_gen_map_close(g);
+}
+
+/* Capability names, from caps.c when it knows them, else every number libcap can name. */
+static void gen_capabilities(yajl_gen g)
+{
+	hull_jgen_key(g, "capabilities");
+	yajl_gen_array_open(g);
+	const char *const *known = hull_caps_known();
+	if (known && known[0]) {
+		for (size_t i = 0; known[i]; i++)
+			hull_jgen_str(g, known[i]);
+	} else {
+		for (int c = 0; c <= CAP_LAST_CAP; c++) {
+			char *name = cap_to_name((cap_value_t)c);
+			if (!name)
+				continue;
+			_cleanup_free_ char *up = xstrdup(name);
+			cap_free(name);
+			for (char *p = up; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			hull_jgen_str(g, up);
+		}
+	}
+	yajl_gen_array_close(g);
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64"; listed only if this libseccomp knows it. */
+static bool arch_known(const char *spec_name)
+{
+	char lower[32];
+	const char *s = spec_name + strlen("SCMP_ARCH_");
+	size_t n = 0;
+	for (; *s && n + 1 < sizeof(lower); s++)
+		lower[n++] = (char)tolower((unsigned char)*s);
+	lower[n] = '\0';
+	return seccomp_arch_resolve_name(lower) != 0;
+}
+
+static void gen_seccomp(yajl_gen g)
+{
+	hull_jgen_key(g, "seccomp");
+	yajl_gen_map_open(g);
+	bool on = feature_on("seccomp");
+	hull_jgen_kbool(g, "enabled", on);
+	if (on) {
+		hull_jgen_kstrv(g, "actions", seccomp_actions);
+		hull_jgen_kstrv(g, "operators", seccomp_ops);
+		hull_jgen_key(g, "archs");
+		yajl_gen_array_open(g);
+		for (size_t i = 0; seccomp_archs[i]; i++)
+			if (arch_known(seccomp_archs[i]))
+				hull_jgen_str(g, seccomp_archs[i]);
+		yajl_gen_array_close(g);
+		hull_jgen_kstrv(g, "knownFlags", seccomp_known_flags);
+		hull_jgen_kstrv(g, "supportedFlags", feature_seccomp_flags);
+	}
+	yajl_gen_map_close(g);
+}
+
+static void gen_linux(yajl_gen g)
+{
+	hull_jgen_key(g, "linux");
+	yajl_gen_map_open(g);
+	hull_jgen_kstrv(g, "namespaces", feature_namespaces);
+	gen_capabilities(g);
+	hull_jgen_key(g, "cgroup");
+	yajl_gen_map_open(g);
+	hull_jgen_kbool(g, "v1", feature_on("cgroup.v1"));
+	hull_jgen_kbool(g, "v2", feature_on("cgroup.v2"));
+	hull_jgen_kbool(g, "systemd", feature_on("cgroup.systemd"));
+	hull_jgen_kbool(g, "systemdUser", feature_on("cgroup.systemdUser"));
+	hull_jgen_kbool(g, "rdma", feature_on("cgroup.rdma"));
+	yajl_gen_map_close(g);
+	gen_seccomp(g);
+	gen_enabled(g, "apparmor", feature_on("apparmor"));
+	gen_enabled(g, "selinux", feature_on("selinux"));
+	gen_enabled(g, "intelRdt", feature_on("intelRdt"));
+	hull_jgen_key(g, "mountExtensions");
+	yajl_gen_map_open(g);
+	gen_enabled(g, "idmap", feature_on("mountExtensions.idmap"));
+	yajl_gen_map_close(g);
+#ifdef HULL_HAVE_MNL
+	gen_enabled(g, "netDevices", true);
+#else
+	gen_enabled(g, "netDevices", false); /* the static build has no libmnl */
+#endif
+	yajl_gen_map_close(g);
+}
+
+static void gen_annotations(yajl_gen g)
+{
+	const struct scmp_version *v = seccomp_version();
+	_cleanup_free_ char *sv = v ? xasprintf("%u.%u.%u", v->major, v->minor, v->micro) : xstrdup("unknown");
+	hull_jgen_key(g, "annotations");
+	yajl_gen_map_open(g);
+	hull_jgen_kstr(g, "io.github.seccomp.libseccomp.version", sv);
+	hull_jgen_kstr(g, "org.hull.checkpoint.enabled", "false");
+	hull_jgen_kstr(g, "org.hull.commit", HULL_COMMIT);
+	hull_jgen_kstr(g, "org.hull.version", HULL_VERSION);
+	yajl_gen_map_close(g);
+}
+
+char *hull_features_json(void)
+{
+	yajl_gen g = hull_jgen_new("    ");
+	yajl_gen_map_open(g);
+	hull_jgen_kstr(g, "ociVersionMin", "1.0.0");
+	hull_jgen_kstr(g, "ociVersionMax", HULL_OCI_VERSION);
+	hull_jgen_kstrv(g, "hooks", feature_hooks);
+	hull_jgen_kstrv(g, "mountOptions", feature_mount_options);
+	gen_linux(g);
+	gen_annotations(g);
+	hull_jgen_kstrv(g, "potentiallyUnsafeConfigAnnotations", feature_unsafe_annotations);
+	yajl_gen_map_close(g);
+	return hull_jgen_finish(g);
+}
