@@ -183,8 +183,8 @@ int cli_check_args(const struct cli_command *cmd, const struct cli_opt *opts, co
 		return CLI_OK;
 	printf("Incorrect Usage.\n\n");
 	cli_print_help(cmd, opts);
-	return cli_failf("%s: \"%s\" requires %s %d argument%s", "hull", cmd->name, what, want, want == 1 ? "" : "s"),
-	       CLI_ERROR;
+	/* runc's wording (utils.go: checkArgs), argv[0] being "hull". */
+	return cli_failf("hull: \"%s\" requires %s %d argument(s)", cmd->name, what, want), CLI_ERROR;
 }
 
 int cli_fail(struct hull_error *err)

@@ -11,8 +11,9 @@ int cmd_features(const struct cli_command *cmd, int argc, char **argv, struct hu
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
-	_cleanup_free_ char **pos = a.pos;
-	if (cli_check_args(cmd, opts, &a, 0, 0) != CLI_OK)
+	int usage = cli_check_args(cmd, opts, &a, 0, 0);
+	free(a.pos);
+	if (usage != CLI_OK)
 		return 1;
 	_cleanup_free_ char *json = hull_features_json();
 	fputs(json, stdout);

@@ -1,14 +1,31 @@
-/* kill.c - the `hull kill` command. */
+/* kill.c - the `hull kill` command: send a signal (default SIGTERM) to the container. */
 #include "cli.h"
+
+#include <signal.h>
 
 int cmd_kill(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
-	(void)g;
-	const struct cli_opt opts[] = { { 0 } };
+	bool all = false;
+	const struct cli_opt opts[] = {
+		{ "all", 'a', CLI_BOOL, &all, "send the specified signal to all processes inside the container", NULL, false },
+		{ 0 },
+	};
 	struct cli_args a;
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
+	if (cli_check_args(cmd, opts, &a, 1, 2) != CLI_OK) {
+		free(a.pos);
+		return 1;
+	}
+	int signo = a.n > 1 ? hull_signal_parse(a.pos[1]) : SIGTERM;
+	if (signo < 0) {
+		r = cli_failf("unknown signal \"%s\"", a.pos[1]);
+		free(a.pos);
+		return r;
+	}
+	struct hull_error err = { 0 };
+	r = hull_kill(g, a.pos[0], signo, all, &err);
 	free(a.pos);
-	return cli_failf("kill: not implemented yet");
+	return r < 0 ? cli_fail(&err) : 0;
 }

@@ -1,14 +1,69 @@
-/* list.c - the `hull list` command. */
+/* list.c - the `hull list` command: containers under --root as a table, JSON or ids. */
 #include "cli.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+static void print_table(const struct hull_list_entry *e, size_t n)
+{
+	/* tabwriter layout: columns padded to the widest cell + 3 spaces (runc's minwidth 12, padding 1... in
+	 * practice "ID   PID   STATUS ..." aligned); we pad each column to its widest value + 3. */
+	size_t w[5] = { 2, 3, 6, 6, 7 };
+	char pid[32];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)e[i].pid);
+		size_t l[5] = { strlen(e[i].id), strlen(pid), strlen(e[i].status), strlen(e[i].bundle), strlen(e[i].created) };
+		for (int k = 0; k < 5; k++)
+			if (l[k] > w[k])
+				w[k] = l[k];
+	}
+	printf("%-*s%-*s%-*s%-*s%-*s%s\n", (int)w[0] + 3, "ID", (int)w[1] + 3, "PID", (int)w[2] + 3, "STATUS",
+	       (int)w[3] + 3, "BUNDLE", (int)w[4] + 3, "CREATED", "OWNER");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)e[i].pid);
+		printf("%-*s%-*s%-*s%-*s%-*s%s\n", (int)w[0] + 3, e[i].id, (int)w[1] + 3, pid, (int)w[2] + 3,
+		       e[i].status, (int)w[3] + 3, e[i].bundle, (int)w[4] + 3, e[i].created, e[i].owner);
+	}
+}
 
 int cmd_list(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
-	(void)g;
-	const struct cli_opt opts[] = { { 0 } };
+	const char *format = "table";
+	bool quiet = false;
+	const struct cli_opt opts[] = {
+		{ "format", 'f', CLI_STRING, &format, "select one of: table or json (default: \"table\")", NULL, false },
+		{ "quiet", 'q', CLI_BOOL, &quiet, "display only container IDs", NULL, false },
+		{ 0 },
+	};
 	struct cli_args a;
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
+	r = cli_check_args(cmd, opts, &a, 0, 0);
 	free(a.pos);
-	return cli_failf("list: not implemented yet");
+	if (r != CLI_OK)
+		return 1;
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+		return cli_failf("invalid format option");
+	struct hull_error err = { 0 };
+	struct hull_list_entry *e = NULL;
+	size_t n = 0;
+	if (hull_list(g, &e, &n, &err) < 0)
+		return cli_fail(&err);
+	if (quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", e[i].id);
+	} else if (strcmp(format, "json") == 0) {
+		if (n == 0) /* runc encodes a nil slice */
+			fputs("null", stdout);
+		else
+			putchar('[');
+		for (size_t i = 0; i < n; i++)
+			printf("%s%s", i ? "," : "", e[i].state_json);
+		printf(n ? "]\n" : "\n");
+	} else {
+		print_table(e, n);
+	}
+	hull_list_free(e, n);
+	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,14 +1,33 @@
-/* run.c - the `hull run` command. */
-#include "cli.h"
+/* run.c - the `hull run` command: create + start, foreground by default. */
+#include "lifecycle.h"
 
 int cmd_run(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
-	(void)g;
-	const struct cli_opt opts[] = { { 0 } };
+	struct cli_create_flags f = { 0 };
+	const struct cli_opt opts[] = {
+		CLI_CREATE_OPTS(f),
+		{ "detach", 'd', CLI_BOOL, &f.detach, "detach from the container's process", NULL, false },
+		{ "keep", 0, CLI_BOOL, &f.keep, "do not delete the container after it exits", NULL, false },
+		{ "no-subreaper", 0, CLI_BOOL, &f.no_subreaper, "disable the use of the subreaper used to reap reparented processes", NULL, false },
+		{ "config", 'f', CLI_STRING, &f.config, "path to the config file (crun), defaults to <bundle>/config.json", NULL, false },
+		{ 0 },
+	};
 	struct cli_args a;
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
+	if (cli_check_args(cmd, opts, &a, 1, 1) != CLI_OK) {
+		free(a.pos);
+		return 1;
+	}
+	struct hull_create_opts o;
+	r = cli_create_opts(&f, &o);
+	if (r == 0) {
+		struct hull_error err = { 0 };
+		int status = 0;
+		r = hull_run(g, a.pos[0], &o, &status, &err) < 0 ? cli_fail(&err) : status;
+	}
+	cli_create_flags_clear(&f);
 	free(a.pos);
-	return cli_failf("run: not implemented yet");
+	return r;
 }

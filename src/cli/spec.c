@@ -20,8 +20,9 @@ int cmd_spec(const struct cli_command *cmd, int argc, char **argv, struct hull_g
 	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
 	if (r != CLI_OK)
 		return r == CLI_HELP ? 0 : 1;
-	_cleanup_free_ char **pos = a.pos;
-	if (cli_check_args(cmd, opts, &a, 0, 0) != CLI_OK)
+	int usage = cli_check_args(cmd, opts, &a, 0, 0);
+	free(a.pos);
+	if (usage != CLI_OK)
 		return 1;
 	_cleanup_free_ char *path = bundle && *bundle ? xasprintf("%s/config.json", bundle) : xstrdup("config.json");
 	_cleanup_free_ char *json = hull_spec_default_json(rootless);

@@ -115,24 +115,42 @@ static char *format_json_line(const char *level, const char *msg, const char *wh
 	return line;
 }
 
-/* logrus text format: quote the value when it has spaces or quotes, escaping like Go's %q. */
+/* logrus leaves a value bare when every byte is one of [A-Za-z0-9-._/@^+]. */
+static bool needs_quoting(const char *s)
+{
+	for (; *s; s++) {
+		char c = *s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-._/@^+", c)))
+			return true;
+	}
+	return false;
+}
+
+/* logrus text format: quote the value when needed, escaping like Go's %q. */
 static char *format_text_line(const char *level, const char *msg, const char *when)
 {
+	if (!needs_quoting(msg))
+		return xasprintf("time=\"%s\" level=%s msg=%s\n", when, level, msg);
 	size_t n = strlen(msg);
 	_cleanup_free_ char *q = xmalloc(n * 4 + 3);
 	char *p = q;
 	*p++ = '"';
 	for (const unsigned char *s = (const unsigned char *)msg; *s; s++) {
-		if (*s == '"' || *s == '\\') {
-			*p++ = '\\';
-			*p++ = (char)*s;
-		} else if (*s == '\n') {
-			*p++ = '\\';
-			*p++ = 'n';
-		} else if (*s == '\t') {
-			*p++ = '\\';
-			*p++ = 't';
-		} else if (*s < 0x20) {
+		const char *esc = NULL;
+		switch (*s) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\t': esc = "\\t"; break;
+		case '\r': esc = "\\r"; break;
+		case '\a': esc = "\\a"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\v': esc = "\\v"; break;
+		}
+		if (esc) {
+			p = stpcpy(p, esc);
+		} else if (*s < 0x20 || *s == 0x7f) {
 			p += sprintf(p, "\\x%02x", *s);
 		} else {
 			*p++ = (char)*s;

@@ -80,7 +80,62 @@ int hull_spec_validate_file(const char *path, struct hull_error *err);
 char *hull_features_json(void);
 
 /* ---- container lifecycle (container.c) ------------------------------------- */
-/* Declared in the lifecycle section below as it lands. */
+
+struct hull_create_opts {
+	const char *bundle;         /* absolute; NULL = current directory */
+	const char *config_path;    /* NULL = <bundle>/config.json (crun's run --config) */
+	const char *pid_file;       /* NULL or a path (made absolute against the caller's cwd) */
+	const char *console_socket; /* AF_UNIX SOCK_STREAM path the pty master is sent to */
+	const char *pidfd_socket;   /* AF_UNIX path the init's pidfd is sent to (runc 1.2) */
+	int listen_fds;             /* socket activation: fds 3..3+listen_fds-1 (LISTEN_FDS) */
+	int preserve_fds;           /* further fds after the LISTEN_FDS ones passed through */
+	bool no_pivot;
+	bool no_new_keyring;
+	/* run only */
+	bool detach;       /* run -d: return once started */
+	bool keep;         /* run: do not delete the container after it exits */
+	bool no_subreaper; /* run: do not become PR_SET_CHILD_SUBREAPER */
+};
+
+/* Create a container: the init is set up completely and then waits for start.
+ * Errors name what failed, e.g. `exec: "nosuch": executable file not found in $PATH`;
+ * on failure nothing is left behind. Prints nothing. */
+int hull_create(const struct hull_global_opts *g, const char *id, const struct hull_create_opts *o,
+		struct hull_error *err);
+/* Start a created container (runs poststart hooks); does not wait for the workload. */
+int hull_start(const struct hull_global_opts *g, const char *id, struct hull_error *err);
+/* create + start. Foreground (o->detach false): forwards signals to the init, relays
+ * the tty when process.terminal is set without a console socket, waits, deletes the
+ * container unless o->keep, and stores the workload's status in *exit_status as a
+ * shell would (128+N when killed by signal N). Detached: returns once started
+ * (*exit_status 0). */
+int hull_run(const struct hull_global_opts *g, const char *id, const struct hull_create_opts *o,
+	     int *exit_status, struct hull_error *err);
+/* Send signo to the init (all = every process in the container's cgroup). Errors
+ * "container not running" when stopped. */
+int hull_kill(const struct hull_global_opts *g, const char *id, int signo, bool all, struct hull_error *err);
+/* runc's delete: stopped -> destroy; created -> kill+destroy; else refuse unless force.
+ * Missing container: "container does not exist" (errnum ENOENT) unless force. */
+int hull_delete(const struct hull_global_opts *g, const char *id, bool force, struct hull_error *err);
+/* The OCI state JSON as runc prints it (2-space indent, no trailing newline). Caller frees. */
+int hull_state_json(const struct hull_global_opts *g, const char *id, char **json, struct hull_error *err);
+
+/* One container of `list`. */
+struct hull_list_entry {
+	char *id;
+	pid_t pid; /* 0 when stopped */
+	char *status;
+	char *bundle;
+	char *created;
+	char *owner; /* user name of the state dir owner, or "#uid" */
+	char *state_json; /* the object `list --format json` prints (compact, owner filled) */
+};
+/* Every container under g->root (sorted by id). A missing root is an empty list. */
+int hull_list(const struct hull_global_opts *g, struct hull_list_entry **entries, size_t *n,
+	      struct hull_error *err);
+void hull_list_free(struct hull_list_entry *entries, size_t n);
+/* Signal name or number ("9", "KILL", "SIGKILL", any case) -> number; -1 if unknown. */
+int hull_signal_parse(const char *s);
 
 /* ---- cgroup-backed operations: pause, resume, update, events, ps (container_cgroup.c) ---- */
 

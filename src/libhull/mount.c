@@ -1,6 +1,399 @@
-/* mount.c - STUB (owner: rootfs work). Replace entirely. */
-#include "mount.h"
-int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err) { (void)ctx; (void)err; return 0; }
-int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err) { (void)ctx; (void)err; return 0; }
-int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *err) { (void)ctx; (void)err; return 0; }
-int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err) { (void)spec; (void)err; return 0; }
+/* mount.c - the container's root filesystem: spec mounts in order, pivot_root, and the
+ * final read-only/propagation touches.
+ *
+ * Mounts are built detached with the new mount API (open_tree for binds, fsopen/
+ * fsconfig/fsmount for filesystems), get their attributes with mount_setattr while
+ * nobody can see them, and are attached with move_mount onto an O_PATH fd that was
+ * resolved inside the rootfs (mount_resolve.c). No mount ever takes a path string
+ * that a symlink in the image could redirect. */
+#define _GNU_SOURCE
+#include "mount_internal.h"
+#include "process_attrs_internal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* ---- small wrappers over the new mount API -------------------------------------- */
+
+/* The filesystem context keeps human-readable reasons ("tmpfs: Bad value for 'size'"). */
+static char *fs_log(int fs_fd)
+{
+	char buf[512];
+	ssize_t n = read(fs_fd, buf, sizeof(buf) - 1);
+	if (n <= 2)
+		return xstrdup("");
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return xasprintf(" (%s)", buf + 2); /* skip the "e " severity prefix */
+}
+
+static int fs_option(int fs_fd, const char *opt)
+{
+	const char *eq = strchr(opt, '=');
+	if (!eq)
+		return fsconfig(fs_fd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+	_cleanup_free_ char *key = xstrndup(opt, (size_t)(eq - opt));
+	return fsconfig(fs_fd, FSCONFIG_SET_STRING, key, eq + 1, 0);
+}
+
+int hull_fs_detached(const char *type, const char *source, char *const *sb_flags, char *const *data,
+		     const char *what, struct hull_error *err)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return hull_fail(err, errno, "%s: fsopen %s", what, type);
+	if (source && *source && fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0) {
+		int e = errno;
+		_cleanup_free_ char *log = fs_log(fs);
+		return hull_fail(err, e, "%s: source \"%s\"%s", what, source, log);
+	}
+	char *const *lists[] = { sb_flags, data };
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+			if (fs_option(fs, lists[l][i]) < 0) {
+				int e = errno;
+				_cleanup_free_ char *log = fs_log(fs);
+				return hull_fail(err, e, "%s: option \"%s\"%s", what, lists[l][i], log);
+			}
+		}
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		_cleanup_free_ char *log = fs_log(fs);
+		return hull_fail(err, e, "%s: create %s%s", what, type, log);
+	}
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		return hull_fail(err, errno, "%s: fsmount", what);
+	return mnt;
+}
+
+int hull_move_onto(int tree_fd, int target_fd, const char *what, struct hull_error *err)
+{
+	if (move_mount(tree_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return hull_fail(err, errno, "%s: move_mount", what);
+	return 0;
+}
+
+int hull_setattr(int fd, bool rec, uint64_t set, uint64_t clr, uint64_t propagation, const char *what,
+		 struct hull_error *err)
+{
+	struct mount_attr a = { .attr_set = set, .attr_clr = clr, .propagation = propagation };
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+		return hull_fail(err, errno, "%s: mount_setattr%s", what, rec ? " (recursive)" : "");
+	return 0;
+}
+
+/* ---- one spec mount --------------------------------------------------------------- */
+
+static bool is_type(const struct hull_mount *m, const char *type)
+{
+	return m->type && strcmp(m->type, type) == 0;
+}
+
+/* The detached tree a mount entry attaches: a bind of the host source, the host's /sys
+ * when there is no network namespace (a fresh sysfs would show the host's devices
+ * anyway and cannot be mounted from a user namespace), or a fresh filesystem. */
+static int make_tree(const struct hull_rootfs_ctx *ctx, const struct hull_mount *m, struct hull_mount_opts *o,
+		     const char *mode_opt, const char *what, struct hull_error *err)
+{
+	/* Only without any network namespace of its own (new or joined): a joined one gets
+	 * a fresh sysfs that shows its devices. */
+	bool host_net = !ctx->new_netns && !hull_spec_namespace(ctx->spec, HULL_NS_NET);
+	if (o->bind || (is_type(m, "sysfs") && host_net)) {
+		bool sys = !o->bind;
+		const char *src = sys ? "/sys" : m->source;
+		int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->rbind || sys ? AT_RECURSIVE : 0));
+		if (fd < 0)
+			return hull_fail(err, errno, "%s: open_tree %s", what, src);
+		if (sys) {
+			o->rattr_set |= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+			o->has_rattr = true;
+		}
+		return fd;
+	}
+	if (!mode_opt)
+		return hull_fs_detached(m->type, m->source, o->sb_flags, o->data, what, err);
+	/* tmpfs over an existing directory keeps that directory's mode unless told otherwise
+	 * (runc does the same): prepend mode=, a later mode= in the options still wins. */
+	size_t n = hull_strv_len(o->data);
+	_cleanup_free_ char **data = xcalloc(n + 2, sizeof(char *));
+	data[0] = (char *)mode_opt;
+	for (size_t i = 0; i < n; i++)
+		data[i + 1] = o->data[i];
+	return hull_fs_detached(m->type, m->source, o->sb_flags, data, what, err);
+}
+
+static int apply_idmap(const struct hull_spec *spec, const struct hull_mount *m, const struct hull_mount_opts *o,
+		       int tree, const char *what, struct hull_error *err)
+{
+	const struct hull_id_mapping *u = m->uid_mappings, *g = m->gid_mappings;
+	size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+	if (!nu && !ng) {
+		/* "idmap" alone maps like the container's user namespace (runc 1.2). */
+		u = spec->linux_.uid_mappings;
+		nu = spec->linux_.n_uid_mappings;
+		g = spec->linux_.gid_mappings;
+		ng = spec->linux_.n_gid_mappings;
+	}
+	_cleanup_close_ int userns = hull_userns_fd(u, nu, g, ng, err);
+	if (userns < 0)
+		return hull_error_prefix(err, "%s", what);
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+		return hull_fail(err, errno, "%s: idmap", what);
+	return 0;
+}
+
+/* Set attributes on the detached tree: top mount first, then the r* forms over the
+ * whole tree (so "rw,rro" ends read-only everywhere, as in runc). */
+static int apply_attrs(int tree, const struct hull_mount_opts *o, const char *what, struct hull_error *err)
+{
+	if (o->has_attr && (o->attr_set || o->attr_clr) &&
+	    hull_setattr(tree, false, o->attr_set, o->attr_clr, 0, what, err) < 0)
+		return -1;
+	if (o->has_rattr && (o->rattr_set || o->rattr_clr) &&
+	    hull_setattr(tree, true, o->rattr_set, o->rattr_clr, 0, what, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int propagate(int fd, const struct hull_mount_opts *o, const char *what, struct hull_error *err)
+{
+	if (!o->propagation)
+		return 0;
+	return hull_setattr(fd, o->propagation_rec, 0, 0, o->propagation, what, err);
+}
+
+/* "remount": change the attributes of what is already mounted at the destination. */
+static int remount_entry(int root_fd, const struct hull_mount *m, const struct hull_mount_opts *o, const char *what,
+			 struct hull_error *err)
+{
+	_cleanup_close_ int fd = hull_resolve_in_root(root_fd, m->destination, HULL_CREATE_NONE);
+	if (fd < 0)
+		return hull_fail(err, errno, "%s: resolve %s", what, m->destination);
+	if (apply_attrs(fd, o, what, err) < 0)
+		return -1;
+	return propagate(fd, o, what, err);
+}
+
+static enum hull_create_kind dest_kind(const struct hull_mount *m, const struct hull_mount_opts *o)
+{
+	struct stat st;
+	if (o->bind && m->source && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode))
+		return HULL_CREATE_FILE;
+	return HULL_CREATE_DIR;
+}
+
+static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, const struct hull_mount *m,
+			       struct hull_mount_opts *o, const char *what, struct hull_error *err)
+{
+	/* Look before creating: a tmpfs keeps the mode of an existing directory and
+	 * tmpcopyup copies what is there. */
+	_cleanup_close_ int dest = hull_resolve_in_root(root_fd, m->destination, HULL_CREATE_NONE);
+	bool existed = dest >= 0;
+	if (!existed) {
+		if (errno != ENOENT)
+			return hull_fail(err, errno, "%s: resolve %s", what, m->destination);
+		dest = hull_resolve_in_root(root_fd, m->destination, dest_kind(m, o));
+		if (dest < 0)
+			return hull_fail(err, errno, "%s: create %s in the rootfs", what, m->destination);
+	}
+	_cleanup_free_ char *mode_opt = NULL;
+	struct stat st;
+	if (existed && !o->bind && is_type(m, "tmpfs") && fstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
+		mode_opt = xasprintf("mode=%04o", (unsigned)(st.st_mode & 07777));
+	/* A read-only /dev is made read-only only after hull created the devices in it. */
+	if (!o->bind && hull_path_is(m->destination, "/dev"))
+		o->attr_set &= ~(uint64_t)MOUNT_ATTR_RDONLY;
+
+	_cleanup_close_ int tree = make_tree(ctx, m, o, mode_opt, what, err);
+	if (tree < 0 || apply_attrs(tree, o, what, err) < 0)
+		return -1;
+	if ((o->idmap || m->n_uid_mappings || m->n_gid_mappings) && apply_idmap(ctx->spec, m, o, tree, what, err) < 0)
+		return -1;
+	if (o->tmpcopyup && existed) {
+		_cleanup_close_ int src = openat(dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (src < 0)
+			return hull_fail(err, errno, "%s: tmpcopyup: open %s", what, m->destination);
+		if (hull_copy_tree(src, tree, err) < 0)
+			return hull_error_prefix(err, "%s: tmpcopyup", what);
+	}
+	if (hull_move_onto(tree, dest, what, err) < 0)
+		return -1;
+	/* Propagation is set once attached: it describes the relation to other mounts. */
+	return propagate(tree, o, what, err);
+}
+
+static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t idx, struct hull_error *err)
+{
+	const struct hull_mount *m = &ctx->spec->mounts[idx];
+	_cleanup_free_ char *what = xasprintf("mounts[%zu]: mount %s on %s", idx,
+					      m->source ? m->source : (m->type ? m->type : "none"), m->destination);
+	struct hull_mount_opts o;
+	size_t bad = 0;
+	if (hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o, &bad) != HULL_MOUNT_OPT_OK) {
+		hull_mount_opts_clear(&o);
+		return hull_fail(err, EINVAL, "%s: bad option \"%s\"", what, m->options[bad]);
+	}
+	int r = -1;
+	if (o.remount)
+		r = remount_entry(root_fd, m, &o, what, err);
+	else if (!o.bind && (is_type(m, "cgroup") || is_type(m, "cgroup2")))
+		r = hull_mount_cgroup(ctx, root_fd, m, &o, what, err);
+	else
+		r = mount_fresh_or_bind(ctx, root_fd, m, &o, what, err);
+	hull_mount_opts_clear(&o);
+	return r;
+}
+
+/* ---- the phases the container init calls -------------------------------------------- */
+
+static bool has_mount_ns(const struct hull_spec *spec)
+{
+	return hull_spec_namespace(spec, HULL_NS_MNT) != NULL;
+}
+
+/* Before pivot "/" must not be shared (pivot_root refuses, and our mounts would leak to
+ * the host): rslave by default, rprivate when asked for private or unbindable (an
+ * unbindable "/" could not be bound onto itself). The requested propagation is put on
+ * the container's "/" in finalize. */
+static unsigned long initial_propagation(const char *requested)
+{
+	unsigned long f = hull_mount_propagation_flags(requested);
+	if (f & (MS_PRIVATE | MS_UNBINDABLE))
+		return MS_PRIVATE | MS_REC;
+	return MS_SLAVE | MS_REC;
+}
+
+int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
+{
+	const struct hull_spec *spec = ctx->spec;
+	if (!has_mount_ns(spec))
+		return 0; /* no mount namespace: only a chroot in hull_rootfs_pivot */
+	/* We are in our own mount namespace: this changes only our copy of the host mounts. */
+	if (mount(NULL, "/", NULL, initial_propagation(spec->linux_.rootfs_propagation), NULL) < 0)
+		return hull_fail(err, errno, "set propagation of /");
+	/* pivot_root needs the new root to be a mount point: bind the rootfs onto itself. */
+	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return hull_fail(err, errno, "bind rootfs %s onto itself", ctx->rootfs);
+	_cleanup_close_ int root_fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return hull_fail(err, errno, "open rootfs %s", ctx->rootfs);
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (mount_entry(ctx, root_fd, i, err) < 0)
+			return -1;
+	/* A missing process.cwd is created now, while the root may still be written
+	 * (root.readonly comes in finalize), like runc. */
+	if (spec->process.cwd) {
+		int fd = hull_resolve_in_root(root_fd, spec->process.cwd, HULL_CREATE_DIR);
+		if (fd < 0)
+			return hull_fail(err, errno, "process.cwd: create %s in the rootfs", spec->process.cwd);
+		close(fd);
+	}
+	return hull_dev_setup(ctx, root_fd, err);
+}
+
+/* --no-pivot: detach every host mount the container could still reach, then move the
+ * rootfs over "/" and chroot (a ramfs root cannot be pivoted away from). */
+static int move_root(const char *rootfs, struct hull_error *err)
+{
+	hull_detach_outside(rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return hull_fail(err, errno, "move rootfs %s to /", rootfs);
+	if (chroot(".") < 0)
+		return hull_fail(err, errno, "chroot into %s", rootfs);
+	return 0;
+}
+
+int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
+{
+	_cleanup_close_ int fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fchdir(fd) < 0)
+		return hull_fail(err, errno, "enter rootfs %s", ctx->rootfs);
+	if (!has_mount_ns(ctx->spec)) {
+		if (chroot(".") < 0)
+			return hull_fail(err, errno, "chroot into %s", ctx->rootfs);
+	} else if (ctx->no_pivot) {
+		if (move_root(ctx->rootfs, err) < 0)
+			return -1;
+	} else {
+		/* pivot_root(".", ".") stacks the old root on top of the new one; making it
+		 * rslave first keeps the lazy unmount from propagating to the host. */
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			return hull_fail(err, errno, "pivot_root into %s", ctx->rootfs);
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return hull_fail(err, errno, "make old root rslave");
+		if (umount2(".", MNT_DETACH) < 0)
+			return hull_fail(err, errno, "detach old root");
+	}
+	if (chdir("/") < 0)
+		return hull_fail(err, errno, "chdir /");
+	return 0;
+}
+
+/* Was /dev a fresh filesystem with "ro"? It was mounted writable so hull could create
+ * the devices; now it gets its read-only flag. */
+static int finalize_dev(const struct hull_spec *spec, int root_fd, struct hull_error *err)
+{
+	bool ro = false;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct hull_mount *m = &spec->mounts[i];
+		struct hull_mount_opts o;
+		size_t bad;
+		if (!hull_path_is(m->destination, "/dev") || hull_mount_is_bind(m))
+			continue;
+		if (hull_mount_opts_parse(m->options, false, &o, &bad) == HULL_MOUNT_OPT_OK)
+			ro = (o.attr_set & MOUNT_ATTR_RDONLY) != 0;
+		hull_mount_opts_clear(&o);
+	}
+	if (!ro)
+		return 0;
+	_cleanup_close_ int fd = hull_openat_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return hull_fail(err, errno, "open /dev");
+	return hull_setattr(fd, false, MOUNT_ATTR_RDONLY, 0, 0, "make /dev read-only", err);
+}
+
+int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
+{
+	const struct hull_spec *spec = ctx->spec;
+	/* sysctl first: the default readonlyPaths make /proc/sys read-only (runc's order). */
+	if (hull_sysctl_apply(spec, err) < 0)
+		return -1;
+	if (!has_mount_ns(spec))
+		return 0;
+	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return hull_fail(err, errno, "open /");
+	/* Read-only first, then masks: a mask inside a read-only path still applies. */
+	if (hull_readonly_paths(root_fd, spec->linux_.readonly_paths, err) < 0 ||
+	    hull_mask_paths(root_fd, spec->linux_.masked_paths, err) < 0 || finalize_dev(spec, root_fd, err) < 0)
+		return -1;
+	if (spec->root_readonly && hull_setattr(root_fd, false, MOUNT_ATTR_RDONLY, 0, 0, "make / read-only", err) < 0)
+		return -1;
+	unsigned long prop = hull_mount_propagation_flags(spec->linux_.rootfs_propagation);
+	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+		return hull_fail(err, errno, "linux.rootfsPropagation: set %s on /", spec->linux_.rootfs_propagation);
+	return 0;
+}
+
+int hull_rootfs_mount_console(int pty_fd, struct hull_error *err)
+{
+	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return hull_fail(err, errno, "open /");
+	_cleanup_close_ int target = hull_resolve_in_root(root_fd, "/dev/console", HULL_CREATE_FILE);
+	if (target < 0)
+		return hull_fail(err, errno, "create /dev/console");
+	/* A bind of the pty itself, like `mount --bind /dev/pts/N /dev/console`. */
+	_cleanup_close_ int tree = open_tree(pty_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0)
+		return hull_fail(err, errno, "bind the console pty");
+	return hull_move_onto(tree, target, "mount the console pty on /dev/console", err);
+}

@@ -20,10 +20,15 @@ struct hull_rootfs_ctx {
 int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
 /* pivot_root into the rootfs (or MS_MOVE+chroot) and detach the old root; cwd is "/" after. */
 int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
-/* After pivot: maskedPaths, readonlyPaths, root.readonly, final rootfsPropagation. */
+/* After pivot: linux.sysctl (while /proc/sys is still writable), readonlyPaths,
+ * maskedPaths, a read-only /dev if asked, root.readonly, final rootfsPropagation. */
 int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
+/* After pivot, process.terminal: bind the pty slave `pty_fd` (opened from the
+ * container's devpts) over /dev/console, creating the target if needed. */
+int hull_rootfs_mount_console(int pty_fd, struct hull_error *err);
 /* Cheap checks that need no namespace (e.g. mount type/option names), run in the
- * parent before anything is created so bad configs fail without debris. */
+ * parent before anything is created so bad configs fail without debris. Relative
+ * bind sources are checked against the current directory (the bundle, as with runc). */
 int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err);
 
 #endif

@@ -8,7 +8,8 @@
  * the namespaces in use, rlimit names, scheduler policy, ioprio class, personality,
  * LSM availability for apparmorProfile/selinuxLabel. Errors name the JSON path. */
 int hull_attrs_validate(const struct hull_spec *spec, struct hull_error *err);
-/* In the container, after pivot_root: hostname, domainname, sysctl. */
+/* In the container, after pivot_root: hostname, domainname. (linux.sysctl is written
+ * by hull_rootfs_finalize, before readonlyPaths make /proc/sys read-only.) */
 int hull_attrs_apply_container(const struct hull_spec *spec, struct hull_error *err);
 /* For init and exec'd processes, still privileged: rlimits, oomScoreAdj, scheduler,
  * ioPriority, personality, execCPUAffinity.initial, umask. */

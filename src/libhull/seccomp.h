@@ -18,5 +18,11 @@ bool hull_seccomp_wants_notify(const struct hull_seccomp_filter *f);
 int hull_seccomp_send_listener(const struct hull_seccomp *s, int notify_fd, const char *state_json,
 			       struct hull_error *err);
 void hull_seccomp_filter_free(struct hull_seccomp_filter *f);
+/* True when this kernel accepts the named SECCOMP_FILTER_FLAG_* (for `hull features`). */
+bool hull_seccomp_flag_supported(const char *name);
+/* The message sent to listenerPath: {"ociVersion","fds":["seccompFd"],"pid","metadata",
+ * "state"} built around state_json (the OCI state object; its pid is used). Caller frees. */
+int hull_seccomp_process_state_json(const struct hull_seccomp *s, const char *state_json, char **out,
+				    struct hull_error *err);
 
 #endif

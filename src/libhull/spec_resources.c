@@ -232,9 +232,20 @@ static int sub(struct hull_json *j, yajl_val v, const char *key, bool *has, int 
 	return 1;
 }
 
-static int parse_pids(struct hull_json *j, yajl_val v, void *out)
+/* pids.limit is required in 1.2 but optional from 1.3 on: an empty object sets nothing. */
+static int parse_pids(struct hull_json *j, yajl_val res, struct hull_resources *r)
 {
-	return hull_json_get_i64(j, v, "limit", true, INT64_MIN, INT64_MAX, out) < 0 ? -1 : 0;
+	yajl_val v = NULL;
+	int found = hull_json_get_object(j, res, "pids", false, &v);
+	if (found <= 0)
+		return found;
+	size_t mark = hull_json_push_key(j, "pids");
+	found = hull_json_get_i64(j, v, "limit", false, INT64_MIN, INT64_MAX, &r->pids_limit);
+	if (found < 0)
+		return -1;
+	r->has_pids = found > 0;
+	hull_json_pop(j, mark);
+	return 0;
 }
 
 static int network_fn(struct hull_json *j, yajl_val v, void *out)
@@ -249,7 +260,7 @@ int spec_parse_resources_obj(struct hull_json *j, yajl_val v, struct hull_resour
 			      parse_device_rule) < 0 ||
 	    sub(j, v, "memory", &r->has_memory, parse_memory, &r->memory) < 0 ||
 	    sub(j, v, "cpu", &r->has_cpu, parse_cpu, &r->cpu) < 0 ||
-	    sub(j, v, "pids", &r->has_pids, parse_pids, &r->pids_limit) < 0 ||
+	    parse_pids(j, v, r) < 0 ||
 	    sub(j, v, "blockIO", &r->has_blkio, parse_blkio, &r->blkio) < 0 ||
 	    spec_object_array(j, v, "hugepageLimits", false, sizeof(struct hull_hugepage_limit),
 			      (void **)&r->hugepage_limits, &r->n_hugepage_limits, parse_hugepage) < 0 ||

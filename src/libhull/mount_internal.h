@@ -1,0 +1,119 @@
+/* mount_internal.h - pieces shared by the rootfs modules (mount*.c only). */
+#ifndef HULL_MOUNT_INTERNAL_H
+#define HULL_MOUNT_INTERNAL_H
+
+#include "mount.h"
+
+#include <stdint.h>
+
+/* A spec mount's "options" split into what each kernel interface needs. */
+struct hull_mount_opts {
+	bool bind, rbind;
+	bool remount;
+	/* mount_setattr attributes: the top mount only, then the whole tree */
+	uint64_t attr_set, attr_clr;
+	uint64_t rattr_set, rattr_clr;
+	bool has_attr, has_rattr;
+	/* MS_SHARED / MS_SLAVE / MS_PRIVATE / MS_UNBINDABLE, 0 when not asked */
+	uint64_t propagation;
+	bool propagation_rec;
+	bool tmpcopyup;
+	bool idmap, ridmap;
+	/* superblock flags for fsconfig ("sync", "dirsync", "lazytime", ...) */
+	char **sb_flags;
+	/* filesystem-specific options ("size=64m", "mode=755"), handed to fsconfig */
+	char **data;
+	/* options starting with x- or X-: for userspace tools, ignored */
+	size_t n_ignored;
+};
+
+enum hull_mount_opt_error {
+	HULL_MOUNT_OPT_OK = 0,
+	HULL_MOUNT_OPT_UNKNOWN,    /* a bind mount got an option that is not a mount flag */
+	HULL_MOUNT_OPT_CONFLICT,   /* e.g. two propagation kinds */
+};
+
+/* Split `options` (NULL-terminated, may be NULL). `bind` says whether the mount is a
+ * bind mount already by its type; the options may make it one too. On failure,
+ * *bad is the index of the offending option. */
+enum hull_mount_opt_error hull_mount_opts_parse(char *const *options, bool bind, struct hull_mount_opts *out,
+						size_t *bad);
+void hull_mount_opts_clear(struct hull_mount_opts *o);
+/* Propagation option name ("rshared", "private", ...) -> MS_* flags incl. MS_REC; 0 if unknown. */
+unsigned long hull_mount_propagation_flags(const char *name);
+/* The i-th option name the table knows (for features and tests); NULL past the end. */
+const char *hull_mount_option_name(size_t i);
+/* Is this mount a bind mount (type "bind", or a "bind"/"rbind" option)? */
+bool hull_mount_is_bind(const struct hull_mount *m);
+
+/* ---- path resolution inside the rootfs (mount_resolve.c) ---- */
+
+enum hull_create_kind { HULL_CREATE_NONE, HULL_CREATE_DIR, HULL_CREATE_FILE };
+
+/* Resolve `path` (absolute in the container) under root_fd with openat2
+ * RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS, creating missing directories (and, with
+ * HULL_CREATE_FILE, an empty last component) under root_fd. Returns an O_PATH fd,
+ * or -1 with errno set (ENOENT with HULL_CREATE_NONE when missing). */
+int hull_resolve_in_root(int root_fd, const char *path, enum hull_create_kind create);
+/* openat2 in root with explicit flags (O_PATH etc). */
+int hull_openat_in_root(int root_fd, const char *path, int flags);
+
+/* ---- helpers of mount.c used by the others ---- */
+
+/* Build a detached mount of a fresh filesystem: fsopen+fsconfig+fsmount. `data`
+ * and `sb_flags` may be NULL. what: for error messages. */
+int hull_fs_detached(const char *type, const char *source, char *const *sb_flags, char *const *data,
+		     const char *what, struct hull_error *err);
+/* Attach a detached tree onto the O_PATH fd target_fd. */
+int hull_move_onto(int tree_fd, int target_fd, const char *what, struct hull_error *err);
+/* mount_setattr with AT_EMPTY_PATH (and AT_RECURSIVE if rec). */
+int hull_setattr(int fd, bool rec, uint64_t set, uint64_t clr, uint64_t propagation, const char *what,
+		 struct hull_error *err);
+
+/* ---- mount_copyup.c ---- */
+
+/* Copy the contents of directory src_fd (readable) into dst_fd (tmpcopyup). */
+int hull_copy_tree(int src_fd, int dst_fd, struct hull_error *err);
+
+/* ---- mount_mountinfo.c ---- */
+
+struct hull_mountinfo {
+	char *root;       /* root of the mount within its filesystem */
+	char *mountpoint; /* unescaped */
+	char *fstype;
+	char *super_opts;
+};
+/* This process's /proc/self/mountinfo. Returns the count or -1 (errno set). */
+ssize_t hull_mountinfo_read(struct hull_mountinfo **out);
+void hull_mountinfo_free(struct hull_mountinfo *mi, size_t n);
+/* --no-pivot: lazily unmount every mount that is neither the rootfs (or below it)
+ * nor one of its ancestors; best effort, mounts that cannot go are covered. */
+void hull_detach_outside(const char *rootfs);
+/* Compare absolute paths ignoring repeated and trailing slashes. */
+bool hull_path_is(const char *path, const char *want);
+
+/* ---- mount_dev.c ---- */
+
+/* Does the spec mount a fresh filesystem on /dev (then hull fills it, as runc)? */
+bool hull_dev_needs_setup(const struct hull_spec *spec);
+/* Default devices + linux.devices, /dev symlinks, ptmx, /dev/console target. */
+int hull_dev_setup(const struct hull_rootfs_ctx *ctx, int root_fd, struct hull_error *err);
+
+/* ---- mount_cgroup.c ---- */
+
+/* A spec mount of type "cgroup"/"cgroup2" onto target_fd. */
+int hull_mount_cgroup(const struct hull_rootfs_ctx *ctx, int root_fd, const struct hull_mount *m,
+		      const struct hull_mount_opts *o, const char *what, struct hull_error *err);
+
+/* ---- mount_paths.c ---- */
+
+int hull_mask_paths(int root_fd, char *const *paths, struct hull_error *err);
+int hull_readonly_paths(int root_fd, char *const *paths, struct hull_error *err);
+
+/* ---- mount_idmap.c ---- */
+
+/* A user namespace fd with the given mappings (for MOUNT_ATTR_IDMAP). */
+int hull_userns_fd(const struct hull_id_mapping *uids, size_t n_uids, const struct hull_id_mapping *gids,
+		   size_t n_gids, struct hull_error *err);
+
+#endif

@@ -1,0 +1,122 @@
+/* mount_validate.c - parent-side checks of mounts, devices and masked paths, so a bad
+ * config fails with its JSON path before anything is created. */
+#define _GNU_SOURCE
+#include "mount_internal.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
+
+/* "No such file or directory" -> "no such file or directory", the way errors read here. */
+static char *lower_strerror(int e)
+{
+	char *s = xstrdup(strerror(e));
+	if (s[0])
+		s[0] = (char)tolower((unsigned char)s[0]);
+	return s;
+}
+
+static int fail_path(struct hull_error *err, int e, const char *json, const char *path)
+{
+	_cleanup_free_ char *why = lower_strerror(e);
+	hull_fail(err, 0, "%s: %s: %s", json, why, path);
+	err->errnum = e;
+	return -1;
+}
+
+static bool sane_type(const char *t)
+{
+	if (!*t)
+		return false;
+	for (const char *p = t; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-+", *p))
+			return false;
+	return true;
+}
+
+static int check_options(size_t i, const struct hull_mount *m, const struct hull_mount_opts *o, struct hull_error *err)
+{
+	bool tmpfs = m->type && strcmp(m->type, "tmpfs") == 0;
+	if (o->tmpcopyup && (o->bind || !tmpfs))
+		return hull_fail(err, 0, "mounts[%zu].options: tmpcopyup needs a tmpfs mount", i);
+	bool mapped = m->n_uid_mappings || m->n_gid_mappings;
+	if ((o->idmap || mapped) && !o->bind)
+		return hull_fail(err, 0, "mounts[%zu]: idmapped mounts must be bind mounts", i);
+	if (mapped && (!m->n_uid_mappings || !m->n_gid_mappings))
+		return hull_fail(err, 0, "mounts[%zu]: an idmapped mount needs both uidMappings and gidMappings", i);
+	return 0;
+}
+
+static int check_idmap_source(size_t i, const struct hull_spec *spec, const struct hull_mount *m,
+			      const struct hull_mount_opts *o, struct hull_error *err)
+{
+	if (!o->idmap || m->n_uid_mappings || m->n_gid_mappings)
+		return 0;
+	if (!spec->linux_.n_uid_mappings || !spec->linux_.n_gid_mappings)
+		return hull_fail(err, 0,
+				 "mounts[%zu].options: \"%s\" without uidMappings/gidMappings needs the container's "
+				 "user namespace mappings (linux.uidMappings, linux.gidMappings)",
+				 i, o->ridmap ? "ridmap" : "idmap");
+	return 0;
+}
+
+static int check_mount(const struct hull_spec *spec, size_t i, struct hull_error *err)
+{
+	const struct hull_mount *m = &spec->mounts[i];
+	struct hull_mount_opts o;
+	size_t bad = 0;
+	enum hull_mount_opt_error r = hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o, &bad);
+	if (r == HULL_MOUNT_OPT_UNKNOWN) {
+		hull_mount_opts_clear(&o);
+		return hull_fail(err, 0, "mounts[%zu].options[%zu]: unknown mount option \"%s\" for a bind mount", i,
+				 bad, m->options[bad]);
+	}
+	if (r == HULL_MOUNT_OPT_CONFLICT) {
+		hull_mount_opts_clear(&o);
+		return hull_fail(err, 0, "mounts[%zu].options[%zu]: \"%s\" conflicts with an earlier propagation option", i,
+				 bad, m->options[bad]);
+	}
+	int ret = check_options(i, m, &o, err) < 0 || check_idmap_source(i, spec, m, &o, err) < 0 ? -1 : 0;
+	bool bind = o.bind, remount = o.remount;
+	hull_mount_opts_clear(&o);
+	if (ret < 0 || remount)
+		return ret;
+	if (!bind) {
+		if (!m->type || strcmp(m->type, "none") == 0)
+			return hull_fail(err, 0, "mounts[%zu].type: required unless the mount is a bind mount", i);
+		if (!sane_type(m->type))
+			return hull_fail(err, 0, "mounts[%zu].type: invalid filesystem type \"%.100s\"", i, m->type);
+		return 0;
+	}
+	if (!m->source || !*m->source)
+		return hull_fail(err, 0, "mounts[%zu].source: required for a bind mount", i);
+	struct stat st;
+	if (stat(m->source, &st) < 0) {
+		_cleanup_free_ char *json = xasprintf("mounts[%zu].source", i);
+		return fail_path(err, errno, json, m->source);
+	}
+	return 0;
+}
+
+static int check_devices(const struct hull_linux *l, struct hull_error *err)
+{
+	for (size_t i = 0; i < l->n_devices; i++) {
+		const char *p = l->devices[i].path;
+		/* runc's rule: devices live in /dev, and /dev itself is not a device. */
+		if (!hull_str_has_prefix(p, "/dev/") || !p[5] || strstr(p, "/../") ||
+		    (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0))
+			return hull_fail(err, 0, "linux.devices[%zu].path: must be a path below /dev, got \"%.200s\"", i, p);
+	}
+	return 0;
+}
+
+int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err)
+{
+	if (spec->n_mounts && !hull_spec_namespace(spec, HULL_NS_MNT))
+		return hull_fail(err, 0, "mounts: the container has no mount namespace (add \"mount\" to linux.namespaces)");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (check_mount(spec, i, err) < 0)
+			return -1;
+	return check_devices(&spec->linux_, err);
+}

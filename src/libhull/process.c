@@ -1,0 +1,622 @@
+/* process.c - launching the container init: clone/clone3, the sync socket, the init steps, error relay. */
+#define _GNU_SOURCE
+#include "process.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "hooks.h"
+#include "mount.h"
+#include "namespaces.h"
+#include "process_attrs.h"
+#include "seccomp.h"
+#include "state.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Terminal hand-off lives in terminal.c (written alongside); resolved at link time
+ * when present so this file builds either way. */
+int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *master_fd, struct hull_error *err)
+	__attribute__((weak));
+
+/* ---- sync protocol ------------------------------------------------------------- */
+
+#define SYNC_HDR offsetof(struct hull_sync_msg, text)
+
+int hull_sync_send(int sock, enum hull_sync_type type, int errnum, int64_t value, const char *text, int fd)
+{
+	struct hull_sync_msg hdr = { .type = type, .errnum = errnum, .value = value };
+	size_t tlen = text ? strnlen(text, HULL_SYNC_TEXT_MAX - 1) : 0;
+	struct iovec iov[2] = { { &hdr, SYNC_HDR }, { (void *)text, tlen } };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = tlen ? 2 : 1 };
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	ssize_t n;
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+int hull_sync_recv(int sock, struct hull_sync_msg *m, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { m, sizeof(*m) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	if (fd)
+		*fd = -1;
+	ssize_t n;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == ECONNRESET ? 0 : -1;
+	if (n == 0)
+		return 0;
+	if ((size_t)n < SYNC_HDR) {
+		errno = EPROTO;
+		return -1;
+	}
+	((char *)m)[n] = '\0';
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int got;
+		memcpy(&got, CMSG_DATA(c), sizeof(int));
+		if (fd && *fd < 0)
+			*fd = got;
+		else
+			close(got);
+	}
+	return 1;
+}
+
+void hull_sync_send_error(int sock, const struct hull_error *err)
+{
+	hull_sync_send(sock, HULL_SYNC_ERROR, err->errnum, 0, err->msg ? err->msg : "unknown error", -1);
+}
+
+/* Child: wait for one message of the expected type (an early EOF means the parent died). */
+static int sync_expect(int sock, enum hull_sync_type type, struct hull_sync_msg *m, struct hull_error *err)
+{
+	int r = hull_sync_recv(sock, m, NULL);
+	if (r <= 0)
+		return hull_fail(err, r < 0 ? errno : EPIPE, "sync with parent");
+	if (m->type != (uint32_t)type)
+		return hull_fail(err, EPROTO, "sync with parent: unexpected message %u", m->type);
+	return 0;
+}
+
+/* ---- exec helpers (shared by init and exec) ------------------------------------ */
+
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], name, n) == 0 && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+static bool is_executable_file(const char *path, int *err_out)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		*err_out = errno;
+		return false;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*err_out = EISDIR;
+		return false;
+	}
+	if (!(st.st_mode & 0111)) {
+		*err_out = EACCES;
+		return false;
+	}
+	return true;
+}
+
+int hull_process_lookpath(const char *cmd, char *const *env, char **out, struct hull_error *err)
+{
+	int e = 0;
+	if (strchr(cmd, '/')) {
+		if (is_executable_file(cmd, &e)) {
+			*out = xstrdup(cmd);
+			return 0;
+		}
+		if (e == ENOENT)
+			return hull_fail(err, e, "exec: \"%s\": stat %s: no such file or directory", cmd, cmd);
+		return hull_fail(err, e, "exec: \"%s\": permission denied", cmd);
+	}
+	const char *path = env_get(env, "PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *cand = xasprintf("%s/%s", *dir ? dir : ".", cmd);
+		if (is_executable_file(cand, &e)) {
+			*out = steal_pointer(&cand);
+			return 0;
+		}
+	}
+	return hull_fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", cmd);
+}
+
+int hull_process_prepare(const struct hull_spec *spec, const struct hull_process *p, char **path,
+			 struct hull_error *err)
+{
+	if (hull_attrs_apply_process(spec, p, err) < 0 || hull_attrs_chdir(p, err) < 0)
+		return -1;
+	if (!p->args || !p->args[0])
+		return hull_fail(err, EINVAL, "process.args must not be empty");
+	return hull_process_lookpath(p->args[0], p->env, path, err);
+}
+
+/* env + extra (both NULL-terminated; extra may be NULL). */
+static char **merge_env(char *const *env, char *const *extra)
+{
+	size_t n = hull_strv_len(env), m = hull_strv_len(extra);
+	char **v = xcalloc(n + m + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		v[i] = env[i];
+	for (size_t i = 0; i < m; i++)
+		v[n + i] = extra[i];
+	return v;
+}
+
+int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
+		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err)
+{
+	int notify_fd = -1;
+	/* Without no_new_privileges only a privileged task may load a filter: do it
+	 * before the user switch drops the capabilities. */
+	if (seccomp && !p->no_new_privileges && hull_seccomp_load(seccomp, &notify_fd, err) < 0)
+		return -1;
+	if (hull_attrs_switch_user(p, setgroups_allowed, err) < 0)
+		return -1;
+	if (seccomp && p->no_new_privileges && hull_seccomp_load(seccomp, &notify_fd, err) < 0)
+		return -1;
+	if (notify_fd >= 0)
+		close(notify_fd);
+	/* Everything hull opened is closed by execve; passed fds stay open. */
+	for (int fd = 3; fd < 3 + keep_fds; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	if (close_range((unsigned)(3 + keep_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3 + keep_fds; fd < 65536; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (hull_attrs_final_affinity(p, err) < 0)
+		return -1;
+	_cleanup_free_ char **env = merge_env(p->env, extra_env);
+	execve(path, p->args, env);
+	return hull_fail(err, errno, "exec: \"%s\": %s", p->args[0], strerror(errno));
+}
+
+/* ---- the init (child side) ------------------------------------------------------- */
+
+struct init_ctx {
+	const struct hull_init_config *cfg;
+	int sock;
+	int new_flags;
+	unsigned joined;
+	bool slow;
+	bool userns;
+	bool setgroups_denied;
+	char *state_json; /* from the parent, for createContainer/startContainer hooks */
+};
+
+static void reset_signals(void)
+{
+	sigset_t all;
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, NULL);
+}
+
+/* Slow path: join by path, new userns (maps from the parent), the other new ones,
+ * then fork once more when a pid or time namespace only applies to children. */
+static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
+{
+	const struct hull_spec *spec = x->cfg->spec;
+	if (x->joined && hull_ns_join_paths(spec, err) < 0)
+		return -1;
+	struct hull_sync_msg m;
+	if (x->new_flags & CLONE_NEWUSER) {
+		/* Alone and first: the namespaces unshared next are then owned by it. */
+		if (unshare(CLONE_NEWUSER) < 0)
+			return hull_fail(err, errno, "unshare user namespace");
+		if (hull_sync_send(x->sock, HULL_SYNC_MAPS, 0, 0, NULL, -1) < 0 ||
+		    sync_expect(x->sock, HULL_SYNC_MAPS_DONE, &m, err) < 0)
+			return hull_fail(err, errno, "sync with parent for id maps");
+		x->setgroups_denied = m.value != 0;
+	}
+	int rest = x->new_flags & ~CLONE_NEWUSER;
+	if (rest && unshare(rest) < 0)
+		return hull_fail(err, errno, "unshare namespaces (flags 0x%x)", rest);
+	if ((x->new_flags & CLONE_NEWTIME) && hull_ns_write_time_offsets(spec, err) < 0)
+		return -1;
+	if (!(x->new_flags & (CLONE_NEWPID | CLONE_NEWTIME)) && !(x->joined & (1u << HULL_NS_PID)))
+		return 0;
+	/* CLONE_PARENT: the real init becomes hull's own child (it can wait for it) and
+	 * this intermediate simply exits. */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		return hull_fail(err, errno, "fork the container init");
+	if (pid > 0) {
+		hull_sync_send(x->sock, HULL_SYNC_PID, 0, pid, NULL, -1);
+		_exit(0);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return 0;
+}
+
+/* Become root of the (new or joined) userns, drop supplementary groups, new session. */
+static int init_identity(struct init_ctx *x, struct hull_error *err)
+{
+	if (x->userns) {
+		if (setresgid(0, 0, 0) < 0)
+			return hull_fail(err, errno, "setresgid 0 in the user namespace");
+		if (setresuid(0, 0, 0) < 0)
+			return hull_fail(err, errno, "setresuid 0 in the user namespace");
+	}
+	if (!x->setgroups_denied && setgroups(0, NULL) < 0 && errno != EPERM)
+		return hull_fail(err, errno, "setgroups");
+	if (setsid() < 0)
+		return hull_fail(err, errno, "setsid");
+	if (!x->cfg->no_new_keyring) {
+		/* A fresh session keyring so the container cannot see the host's keys. */
+		_cleanup_free_ char *name = xasprintf("_ses.%s", x->cfg->id);
+		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS &&
+		    errno != EACCES && errno != EDQUOT)
+			return hull_fail(err, errno, "join a new session keyring");
+	}
+	return 0;
+}
+
+static int init_hooks(struct init_ctx *x, struct hull_error *err)
+{
+	const struct hull_hooks *h = &x->cfg->spec->hooks;
+	if (!h->prestart.n && !h->create_runtime.n && !h->create_container.n && !h->start_container.n)
+		return 0;
+	struct hull_sync_msg *m = xmalloc(sizeof(*m));
+	int r = 0;
+	if (hull_sync_send(x->sock, HULL_SYNC_HOOKS, 0, 0, NULL, -1) < 0)
+		r = hull_fail(err, errno, "sync with parent for hooks");
+	else if (sync_expect(x->sock, HULL_SYNC_HOOKS_DONE, m, err) < 0)
+		r = -1;
+	else
+		x->state_json = xstrdup(m->text);
+	free(m);
+	if (r == 0 && h->create_container.n)
+		r = hull_hooks_run(&h->create_container, "createContainer", x->state_json, err);
+	return r;
+}
+
+static bool spec_has_ns(const struct init_ctx *x, enum hull_ns_type t)
+{
+	return (x->new_flags & hull_ns_clone_flag(t)) || (x->joined & (1u << t));
+}
+
+static int init_rootfs(struct init_ctx *x, struct hull_error *err)
+{
+	const struct hull_spec *spec = x->cfg->spec;
+	struct hull_rootfs_ctx rc = {
+		.spec = spec,
+		.rootfs = x->cfg->rootfs,
+		.no_pivot = x->cfg->no_pivot,
+		.userns = x->userns,
+		.new_netns = (x->new_flags & CLONE_NEWNET) != 0,
+		.new_cgroupns = (x->new_flags & CLONE_NEWCGROUP) != 0,
+		.console = spec->process.terminal,
+	};
+	if (hull_rootfs_prepare(&rc, err) < 0)
+		return -1;
+	if (init_hooks(x, err) < 0)
+		return -1;
+	if (hull_rootfs_pivot(&rc, err) < 0 || hull_rootfs_finalize(&rc, err) < 0)
+		return -1;
+	return hull_attrs_apply_container(spec, err);
+}
+
+static int init_terminal(struct init_ctx *x, struct hull_error *err)
+{
+	if (!x->cfg->spec->process.terminal)
+		return 0;
+	if (!hull_terminal_setup_child)
+		return hull_fail(err, ENOSYS, "process.terminal: this build has no terminal support yet");
+	int master = -1;
+	if (hull_terminal_setup_child(&x->cfg->spec->process, true, &master, err) < 0)
+		return -1;
+	int r = hull_sync_send(x->sock, HULL_SYNC_FD, 0, 0, "pty", master);
+	int e = errno;
+	close(master);
+	return r < 0 ? hull_fail(err, e, "send the pty master to hull") : 0;
+}
+
+/* After READY: block until `start` opens the fifo's read end, then exec. */
+static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_error *err)
+{
+	const struct hull_init_config *cfg = x->cfg;
+	/* The state dir fd was opened by the parent: after pivot_root (and as a mapped
+	 * root without access to <root>) a path would no longer reach it. */
+	int fifo = openat(cfg->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
+	if (fifo < 0)
+		return hull_fail(err, errno, "open exec fifo");
+	if (write(fifo, "0", 1) != 1)
+		return hull_fail(err, errno, "write exec fifo");
+	close(fifo);
+	close(cfg->state_dirfd);
+	const struct hull_hooks *h = &cfg->spec->hooks;
+	if (h->start_container.n &&
+	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", err) < 0)
+		return -1;
+	char listen_fds[32], *extra[3] = { NULL, NULL, NULL };
+	if (cfg->listen_fds > 0) {
+		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", cfg->listen_fds);
+		extra[0] = listen_fds;
+		extra[1] = (char *)"LISTEN_PID=1";
+	}
+	return hull_process_exec(&cfg->spec->process, path, cfg->seccomp, !x->setgroups_denied,
+				 cfg->listen_fds + cfg->preserve_fds, extra, err);
+}
+
+static int init_main(struct init_ctx *x, struct hull_error *err)
+{
+	struct hull_sync_msg m;
+	reset_signals();
+	/* Until READY, a dying hull takes the half-made init with it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sync_expect(x->sock, HULL_SYNC_GO, &m, err) < 0)
+		return -1;
+	x->setgroups_denied = m.value != 0;
+	if (x->slow && init_slow_namespaces(x, err) < 0)
+		return -1;
+	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
+		return -1;
+	_cleanup_free_ char *path = NULL;
+	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
+		return -1;
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
+		return hull_fail(err, errno, "report ready to hull");
+	return init_wait_and_exec(x, path, err);
+}
+
+static __attribute__((noreturn)) void init_child(struct init_ctx *x)
+{
+	struct hull_error err = { 0 };
+	init_main(x, &err);
+	/* After READY the parent may be gone (create exited): say it on stderr too. */
+	hull_sync_send_error(x->sock, &err);
+	if (err.msg) {
+		_cleanup_free_ char *line = xasprintf("hull init: %s\n", err.msg);
+		(void)!write(STDERR_FILENO, line, strlen(line));
+	}
+	_exit(err.errnum == ENOENT ? 127 : err.errnum == EACCES ? 126 : 1);
+}
+
+/* ---- the parent side ---------------------------------------------------------------- */
+
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+		cgroup;
+};
+
+/* Fork-like clone (no new stack): the child continues right here. */
+static pid_t clone_init(uint64_t flags, int cgroup_fd, int *pidfd)
+{
+	struct clone_args_v2 a = { .flags = flags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)pidfd,
+				   .exit_signal = SIGCHLD };
+	if (cgroup_fd >= 0) {
+		a.flags |= CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgroup_fd;
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+	if (pid >= 0 || (errno != ENOSYS && errno != E2BIG))
+		return pid;
+	if (cgroup_fd >= 0) {
+		errno = ENOSYS; /* caller retries without CLONE_INTO_CGROUP */
+		return -1;
+	}
+	*pidfd = -1;
+	return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+struct spawn_state {
+	pid_t first;   /* the cloned child */
+	pid_t init;    /* the container init (== first on the fast path) */
+	int sock;
+};
+
+static void kill_and_reap(struct spawn_state *s)
+{
+	if (s->init > 0) {
+		kill(s->init, SIGKILL);
+		waitpid(s->init, NULL, 0);
+	}
+	if (s->first > 0 && s->first != s->init) {
+		kill(s->first, SIGKILL);
+		waitpid(s->first, NULL, 0);
+	}
+}
+
+static int child_gone(struct spawn_state *s, struct hull_error *err)
+{
+	int status = 0;
+	pid_t who = s->init > 0 ? s->init : s->first;
+	if (waitpid(who, &status, WNOHANG) == who) {
+		if (s->init == who)
+			s->init = 0;
+		if (s->first == who)
+			s->first = 0;
+		if (WIFSIGNALED(status))
+			return hull_fail(err, EPIPE, "container init was killed by signal %d during setup",
+					 WTERMSIG(status));
+		return hull_fail(err, EPIPE, "container init exited with status %d during setup",
+				 WEXITSTATUS(status));
+	}
+	return hull_fail(err, EPIPE, "container init closed the sync socket during setup");
+}
+
+/* Serve the child until READY. */
+static int serve_child(const struct hull_init_config *cfg, const struct hull_init_callbacks *cb,
+		       struct spawn_state *s, struct hull_init_result *res, struct hull_error *err)
+{
+	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
+	for (;;) {
+		int fd = -1;
+		int r = hull_sync_recv(s->sock, m, &fd);
+		if (r < 0)
+			return hull_fail(err, errno, "read from the container init");
+		if (r == 0)
+			return child_gone(s, err);
+		switch (m->type) {
+		case HULL_SYNC_ERROR:
+			return hull_fail(err, m->errnum, "%s", m->text);
+		case HULL_SYNC_READY:
+			return 0;
+		case HULL_SYNC_PID:
+			s->init = (pid_t)m->value;
+			waitpid(s->first, NULL, 0); /* the intermediate exits right after */
+			s->first = s->init;
+			break;
+		case HULL_SYNC_MAPS:
+			if (hull_ns_write_id_maps(s->first, cfg->spec, &res->setgroups_denied, err) < 0)
+				return -1;
+			hull_sync_send(s->sock, HULL_SYNC_MAPS_DONE, 0, res->setgroups_denied, NULL, -1);
+			break;
+		case HULL_SYNC_HOOKS: {
+			_cleanup_free_ char *state = NULL;
+			if (cb->hooks && cb->hooks(cb->userdata, s->init, &state, err) < 0)
+				return -1;
+			hull_sync_send(s->sock, HULL_SYNC_HOOKS_DONE, 0, 0, state ? state : "{}", -1);
+			break;
+		}
+		case HULL_SYNC_FD:
+			if (fd < 0)
+				return hull_fail(err, EPROTO, "container init sent no fd");
+			if (cb->pty && cb->pty(cb->userdata, fd, err) < 0)
+				return -1;
+			if (!cb->pty)
+				close(fd);
+			break;
+		default:
+			if (fd >= 0)
+				close(fd);
+			return hull_fail(err, EPROTO, "unexpected message %u from the container init", m->type);
+		}
+	}
+}
+
+/* Fast path before GO: the child is in its namespaces already; give it a cgroup and maps. */
+static int prepare_fast_child(const struct hull_init_config *cfg, struct spawn_state *s, bool in_cgroup,
+			      bool new_user, struct hull_init_result *res, struct hull_error *err)
+{
+	if (!in_cgroup && cfg->cgroup && hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
+		return -1;
+	if (new_user && hull_ns_write_id_maps(s->first, cfg->spec, &res->setgroups_denied, err) < 0)
+		return -1;
+	return 0;
+}
+
+int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hull_init_callbacks *cb,
+			    struct hull_init_result *res, struct hull_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->pidfd = res->sync_fd = -1;
+	struct init_ctx x = { .cfg = cfg };
+	hull_ns_plan(cfg->spec, &x.new_flags, &x.joined);
+	/* Joining by path needs setns() in the child before unshare; a time namespace's
+	 * offsets must be set before its first member exists: both need the slow path. */
+	x.slow = x.joined || (x.new_flags & CLONE_NEWTIME);
+	x.userns = spec_has_ns(&x, HULL_NS_USER);
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return hull_fail(err, errno, "socketpair");
+	int cgfd = !x.slow && cfg->cgroup ? hull_cgroup_v2_dirfd(cfg->cgroup) : -1;
+	int pidfd = -1;
+	uint64_t flags = x.slow ? 0 : (uint64_t)x.new_flags;
+	pid_t pid = clone_init(flags, cgfd, &pidfd);
+	if (pid < 0 && errno == ENOSYS && cgfd >= 0) {
+		cgfd = -1;
+		pid = clone_init(flags, -1, &pidfd);
+	}
+	if (pid < 0) {
+		int e = errno;
+		close(sp[0]);
+		close(sp[1]);
+		return hull_fail(err, e, "clone the container init");
+	}
+	if (pid == 0) {
+		close(sp[0]);
+		x.sock = sp[1];
+		init_child(&x);
+	}
+	close(sp[1]);
+	struct spawn_state s = { .first = pid, .init = x.slow ? 0 : pid, .sock = sp[0] };
+	int r = x.slow ? (cfg->cgroup ? hull_cgroup_enter(cfg->cgroup, pid, err) : 0)
+		       : prepare_fast_child(cfg, &s, cgfd >= 0, (x.new_flags & CLONE_NEWUSER) != 0, res, err);
+	if (r == 0 && hull_sync_send(s.sock, HULL_SYNC_GO, 0, res->setgroups_denied, NULL, -1) < 0)
+		r = hull_fail(err, errno, "release the container init");
+	if (r == 0)
+		r = serve_child(cfg, cb, &s, res, err);
+	if (r < 0) {
+		kill_and_reap(&s);
+		if (pidfd >= 0)
+			close(pidfd);
+		close(s.sock);
+		return -1;
+	}
+	if (x.slow)
+		pidfd = (int)syscall(SYS_pidfd_open, s.init, 0);
+	res->pid = s.init;
+	res->pidfd = pidfd;
+	res->sync_fd = s.sock;
+	res->userns = x.userns;
+	res->own_pidns = (x.new_flags & CLONE_NEWPID) != 0;
+	return 0;
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# hooks.bats - every hook kind in order with the state on stdin, env and args, timeouts,
+# and what a failing hook does (abort before start, warning after).
+
+load rootfs-common
+
+# A log directory bound into the container at the same path, so hooks running on the
+# host and inside the container append to the same file.
+hook_setup() {
+	LOG=$BATS_TEST_TMPDIR/hooklog
+	mkdir -p "$LOG"
+	add_mount "{\"destination\":\"$LOG\",\"type\":\"bind\",\"source\":\"$LOG\",\"options\":[\"rbind\"]}"
+}
+
+# hook NAME: a hook that logs its name, $FOO and its mount namespace, and saves its stdin.
+hook() {
+	echo "{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo $1 \$FOO \$(readlink /proc/self/ns/mnt) >>$LOG/log; cat >$LOG/$1.json\"],\"env\":[\"FOO=$1-env\"]}"
+}
+
+@test "all six hook kinds run in order, each with the state on stdin and its env" {
+	hook_setup
+	update_config ".hooks = {
+		\"prestart\":[$(hook prestart)], \"createRuntime\":[$(hook createRuntime)],
+		\"createContainer\":[$(hook createContainer)], \"startContainer\":[$(hook startContainer)],
+		\"poststart\":[$(hook poststart)], \"poststop\":[$(hook poststop)]}"
+	local id host
+	id=$(hull_id order)
+	host=$(readlink /proc/self/ns/mnt)
+	set_args true
+	run hrun "$id"
+	[ "$status" -eq 0 ]
+	run cat "$LOG/log"
+	[ "${lines[0]}" = "prestart prestart-env $host" ]
+	[ "${lines[1]}" = "createRuntime createRuntime-env $host" ]
+	# createContainer and startContainer run in the container's (mount) namespace
+	local ctr=${lines[2]##* }
+	[ "$ctr" != "$host" ]
+	[ "${lines[2]}" = "createContainer createContainer-env $ctr" ]
+	[ "${lines[3]}" = "startContainer startContainer-env $ctr" ]
+	[ "${lines[4]}" = "poststart poststart-env $host" ]
+	[ "${lines[5]}" = "poststop poststop-env $host" ]
+	local k
+	for k in prestart createRuntime createContainer startContainer poststart poststop; do
+		[ "$(jq -r .id "$LOG/$k.json")" = "$id" ] || { echo "$k: bad state"; cat "$LOG/$k.json"; return 1; }
+		[ "$(jq -r .bundle "$LOG/$k.json")" = "$BUNDLE" ]
+	done
+	[ "$(jq -r .status "$LOG/createRuntime.json")" = creating ]
+	[ "$(jq -r .status "$LOG/poststart.json")" = running ]
+	[ "$(jq -r .status "$LOG/poststop.json")" = stopped ]
+	[ "$(jq -r .pid "$LOG/createRuntime.json")" -gt 0 ]
+}
+
+@test "hook args and env: args[0] is argv[0], no env means an empty environment" {
+	hook_setup
+	update_config ".hooks.createRuntime = [
+		{\"path\":\"/bin/sh\",\"args\":[\"myname\",\"-c\",\"echo \$(cut -d \\\"\\\" -f1 /proc/\$\$/cmdline) \$0 \$1 >>$LOG/args\",\"zero\",\"first\"]},
+		{\"path\":\"/usr/bin/env\"},
+		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/env\"]}]"
+	set_args true
+	run hrun "$(hull_id args)"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LOG/args")" = "myname zero first" ]
+	# nothing of hull's own environment leaks in (busybox sh adds only PWD/SHLVL-ish vars)
+	! grep -q '^HULL' "$LOG/env"
+	! grep -q '^BATS' "$LOG/env"
+}
+
+@test "multiple hooks of one kind run in array order" {
+	hook_setup
+	update_config ".hooks.prestart = [
+		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo one >>$LOG/log\"]},
+		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo two >>$LOG/log\"]},
+		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo three >>$LOG/log\"]}]"
+	set_args true
+	run hrun "$(hull_id multi)"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$LOG/log" | tr '\n' ' ')" = "one two three " ]
+}
+
+@test "a failing createRuntime hook aborts create with its index, status and output; no debris" {
+	update_config '.hooks.createRuntime = [{"path":"/bin/true"},{"path":"/bin/sh","args":["sh","-c","echo out; echo err >&2; exit 3"]}]'
+	run hrun "$(hull_id crfail)"
+	expect_clean_failure
+	[[ "$output" == *"error running createRuntime hook #1: exit status 3, stdout: out, stderr: err"* ]]
+}
+
+@test "a hook past its timeout is killed and create fails; no debris" {
+	update_config '.hooks.createRuntime = [{"path":"/bin/sleep","args":["sleep","30"],"timeout":1}]'
+	SECONDS=0
+	run hrun "$(hull_id timeout)"
+	expect_clean_failure
+	[ "$SECONDS" -lt 10 ]
+	[[ "$output" == *"error running createRuntime hook #0: timeout after 1s"* ]]
+	! pgrep -f "sleep 30" -P 1 >/dev/null
+}
+
+@test "failing prestart and createContainer hooks abort too; a missing hook binary is an error" {
+	update_config '.hooks.prestart = [{"path":"/bin/false"}]'
+	run hrun "$(hull_id prefail)"
+	expect_clean_failure
+	[[ "$output" == *"error running prestart hook #0: exit status 1"* ]]
+
+	update_config 'del(.hooks.prestart) | .hooks.createContainer = [{"path":"/bin/sh","args":["sh","-c","exit 4"]}]'
+	run hrun "$(hull_id ccfail)"
+	expect_clean_failure
+	[[ "$output" == *"error running createContainer hook #0: exit status 4"* ]]
+
+	update_config 'del(.hooks.createContainer) | .hooks.createRuntime = [{"path":"/nonexistent/hook"}]'
+	run hrun "$(hull_id nohook)"
+	expect_clean_failure
+	[[ "$output" == *"error running createRuntime hook #0"* ]]
+}
+
+@test "failing poststart and poststop hooks are warnings: the container runs and is deleted" {
+	hook_setup
+	update_config ".hooks.poststart = [{\"path\":\"/bin/false\"}] | .hooks.poststop = [{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"exit 5\"]}, $(hook poststop)]"
+	set_args sh -c 'echo ran'
+	run hrun "$(hull_id postfail)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *ran* ]]
+	[[ "$output" == *"error running poststart hook #0: exit status 1"* ]]
+	[[ "$output" == *"error running poststop hook #0: exit status 5"* ]]
+	# the hooks after a failing poststop hook still run
+	grep -q '^poststop ' "$LOG/log"
+	check_no_debris
+}
