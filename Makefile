@@ -141,7 +141,7 @@ export HULL_TOP := $(TOP)
 export HULL_UNIT_DIR := $(abspath $(OBJ)/tests/unit)
 
 # Suites that pass today; integration/vm/daemons join as the lifecycle lands.
-CHECK_SUITES ?= unit hl vm
+CHECK_SUITES ?= unit integration hl vm
 
 check: all unit-tests
 	@scripts/install-deps.sh test
