@@ -9,7 +9,10 @@ $(CGTOOL): tests/vm/cgtool.c $(O)/libhull.a
 export HULL_CGTOOL := $(abspath $(CGTOOL))
 
 cgtool: $(CGTOOL)
+# The host's cgroups.bats and the VM both need it: build it wherever the tests are built.
+unit-tests: $(CGTOOL)
 check: $(CGTOOL)
+check-unit: $(CGTOOL)
 check-integration: $(CGTOOL)
 
 check-vm: all $(CGTOOL)

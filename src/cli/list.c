@@ -4,11 +4,16 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+/* runc's text/tabwriter layout (minwidth 12, padding 3): each column is as wide as its
+ * widest cell + 3, at least 12; the last column is not padded. */
+static int col_width(size_t widest)
+{
+	return (int)(widest + 3 > 12 ? widest + 3 : 12);
+}
+
 static void print_table(const struct hull_list_entry *e, size_t n)
 {
-	/* tabwriter layout: columns padded to the widest cell + 3 spaces (runc's minwidth 12, padding 1... in
-	 * practice "ID   PID   STATUS ..." aligned); we pad each column to its widest value + 3. */
-	size_t w[5] = { 2, 3, 6, 6, 7 };
+	size_t w[5] = { 2, 3, 6, 6, 7 }; /* the header cells */
 	char pid[32];
 	for (size_t i = 0; i < n; i++) {
 		snprintf(pid, sizeof(pid), "%d", (int)e[i].pid);
@@ -17,12 +22,12 @@ static void print_table(const struct hull_list_entry *e, size_t n)
 			if (l[k] > w[k])
 				w[k] = l[k];
 	}
-	printf("%-*s%-*s%-*s%-*s%-*s%s\n", (int)w[0] + 3, "ID", (int)w[1] + 3, "PID", (int)w[2] + 3, "STATUS",
-	       (int)w[3] + 3, "BUNDLE", (int)w[4] + 3, "CREATED", "OWNER");
+	printf("%-*s%-*s%-*s%-*s%-*s%s\n", col_width(w[0]), "ID", col_width(w[1]), "PID", col_width(w[2]), "STATUS",
+	       col_width(w[3]), "BUNDLE", col_width(w[4]), "CREATED", "OWNER");
 	for (size_t i = 0; i < n; i++) {
 		snprintf(pid, sizeof(pid), "%d", (int)e[i].pid);
-		printf("%-*s%-*s%-*s%-*s%-*s%s\n", (int)w[0] + 3, e[i].id, (int)w[1] + 3, pid, (int)w[2] + 3,
-		       e[i].status, (int)w[3] + 3, e[i].bundle, (int)w[4] + 3, e[i].created, e[i].owner);
+		printf("%-*s%-*s%-*s%-*s%-*s%s\n", col_width(w[0]), e[i].id, col_width(w[1]), pid, col_width(w[2]),
+		       e[i].status, col_width(w[3]), e[i].bundle, col_width(w[4]), e[i].created, e[i].owner);
 	}
 }
 

@@ -58,24 +58,31 @@ struct flags {
 	const char *kernel_memory, *kernel_memory_tcp, *l3_cache_schema, *mem_bw_schema;
 };
 
-/* A decimal integer flag (runc parses them with strconv). */
+/* A decimal integer flag. runc declares blkio-weight and pids-limit as int flags (the
+ * flag parser complains) and parses the rest itself with strconv: keep both wordings. */
 static int check_int(const char *flag, const char *v, bool is_unsigned)
 {
 	char *end;
 	errno = 0;
-	if (is_unsigned && v[0] == '-')
-		return cli_failf("invalid value \"%s\" for flag --%s: parse error", v, flag), -1;
-	(void)strtoll(v, &end, 10);
-	if (errno || !*v || *end)
-		return cli_failf("invalid value \"%s\" for flag --%s: parse error", v, flag), -1;
-	return 0;
+	bool bad = (is_unsigned && v[0] == '-');
+	if (!bad) {
+		(void)strtoll(v, &end, 10);
+		bad = errno || !*v || *end;
+	}
+	if (!bad)
+		return 0;
+	if (strcmp(flag, "blkio-weight") == 0 || strcmp(flag, "pids-limit") == 0)
+		return cli_failf("invalid value \"%s\" for flag -%s: parse error", v, flag), -1;
+	return cli_failf("invalid value for %s: strconv.Parse%s: parsing \"%s\": %s", flag, is_unsigned ? "Uint" : "Int",
+			 v, errno == ERANGE ? "value out of range" : "invalid syntax"),
+	       -1;
 }
 
 static int mem(yajl_gen g, const char *k, const char *flag, const char *v)
 {
 	int64_t b;
 	if (parse_ram(v, &b) < 0)
-		return cli_failf("invalid value for %s: %s", flag, v), -1;
+		return cli_failf("invalid value for %s: invalid size: '%s'", flag, v), -1;
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%" PRId64, b);
 	num(g, k, buf);
@@ -95,10 +102,15 @@ static int flags_json(const struct flags *f, char **out)
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		if (ints[i].v && check_int(ints[i].flag, ints[i].v, ints[i].u) < 0)
 			return -1;
-	if (f->l3_cache_schema || f->mem_bw_schema)
-		return cli_failf("intel RDT is not supported by hull"), -1;
-	if (f->kernel_memory || f->kernel_memory_tcp)
-		hull_warn("--kernel-memory and --kernel-memory-tcp are deprecated and ignored");
+	/* hull has no Intel RDT support: to it, RDT is never enabled (runc's words for that). */
+	if (f->l3_cache_schema)
+		return cli_failf("Intel RDT/CAT: l3 cache schema is not enabled"), -1;
+	if (f->mem_bw_schema)
+		return cli_failf("Intel RDT/MBA: memory bandwidth schema is not enabled"), -1;
+	if (f->kernel_memory)
+		hull_warn("Setting --kernel-memory is ignored and will be removed");
+	if (f->kernel_memory_tcp)
+		hull_warn("Setting --kernel-memory-tcp is ignored and will be removed");
 	yajl_gen g = yajl_gen_alloc(NULL);
 	yajl_gen_map_open(g);
 	int r = 0;

@@ -1,5 +1,6 @@
 /* cmd_prune.c - `hull image prune`: remove blobs no name in index.json reaches. */
 #include "hl.h"
+#include "unpack.h"
 #include "../libhull/util.h"
 
 int hl_cmd_prune(const struct cli_command *cmd, int argc, char **argv, struct hl_globals *g)
@@ -15,13 +16,14 @@ int hl_cmd_prune(const struct cli_command *cmd, int argc, char **argv, struct hl
 		return 1;
 	struct hull_error err = { 0 };
 	struct hl_store *s = NULL;
-	size_t removed = 0;
+	size_t removed = 0, snaps = 0;
 	uint64_t freed = 0;
-	if (hl_store_open(g->store, false, &s, &err) < 0 || hl_store_gc(s, &removed, &freed, &err) < 0) {
+	if (hl_store_open(g->store, false, &s, &err) < 0 || hl_store_gc(s, &removed, &freed, &err) < 0 ||
+	    hl_snapshots_prune(s, &snaps, &err) < 0) {
 		hl_store_close(s);
 		return cli_fail(&err);
 	}
-	printf("removed %zu blobs, %llu bytes\n", removed, (unsigned long long)freed);
+	printf("removed %zu blobs, %llu bytes, %zu layer snapshots\n", removed, (unsigned long long)freed, snaps);
 	hl_store_close(s);
 	return 0;
 }

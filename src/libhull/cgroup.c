@@ -660,11 +660,15 @@ int hull_cgroup_kill_all(struct hull_cgroup *cg, int signo, struct hull_error *e
 {
 	/* cgroup.kill is atomic against forks; on hybrid hosts the unified cgroup holds the
 	 * same processes, so it works there too. */
-	if (signo == SIGKILL && cg_kill_supported(cg))
-		return cg_write(cg->v2_dir, "cgroup.kill", "1", err);
-	/* Freeze first so nothing forks between reading the list and signalling it. */
 	bool was_frozen = false;
 	cg->ops->is_frozen(cg, &was_frozen);
+	if (signo == SIGKILL && cg_kill_supported(cg)) {
+		if (cg_write(cg->v2_dir, "cgroup.kill", "1", err) < 0)
+			return -1;
+		/* v1 freezer: a frozen task only dies once thawed (runc thaws for SIGKILL too). */
+		return was_frozen ? cg->ops->freeze(cg, false, err) : 0;
+	}
+	/* Freeze first so nothing forks between reading the list and signalling it. */
 	struct hull_error ferr = { 0 };
 	bool froze = !was_frozen && cg->ops->freeze(cg, true, &ferr) == 0;
 	hull_error_clear(&ferr);
@@ -674,7 +678,7 @@ int hull_cgroup_kill_all(struct hull_cgroup *cg, int signo, struct hull_error *e
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (kill(pids[i], signo) < 0 && errno != ESRCH)
 			r = hull_fail(err, errno, "kill %d", (int)pids[i]);
-	if (froze) {
+	if (froze || (was_frozen && signo == SIGKILL)) {
 		struct hull_error terr = { 0 };
 		if (cg->ops->freeze(cg, false, r < 0 ? &terr : err) < 0 && r == 0)
 			r = -1;

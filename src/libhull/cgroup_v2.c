@@ -130,7 +130,14 @@ static int v2_cpu(const char *dir, const struct hull_cpu_resources *c, struct hu
 	if ((c->has_rt_runtime && c->rt_runtime != 0) || (c->has_rt_period && c->rt_period != 0))
 		return hull_fail(err, EINVAL, "linux.resources.cpu.realtimeRuntime/realtimePeriod: realtime "
 					      "cgroup scheduling is not supported on cgroup v2");
-	if (c->has_shares) {
+	/* idle first (as runc): while cpu.idle is 1 the kernel refuses cpu.weight, so a weight
+	 * given together with idle 1 is skipped, and one given with idle 0 must come after it. */
+	if (c->has_idle) {
+		_cleanup_free_ char *v = xasprintf("%" PRId64, c->idle);
+		if (wr(dir, "cpu.idle", v, "linux.resources.cpu.idle", err) < 0)
+			return -1;
+	}
+	if (c->has_shares && !(c->has_idle && c->idle == 1)) {
 		_cleanup_free_ char *v = xasprintf("%" PRIu64, cg_shares_to_weight(c->shares));
 		if (wr(dir, "cpu.weight", v, "linux.resources.cpu.shares", err) < 0)
 			return -1;
@@ -150,11 +157,6 @@ static int v2_cpu(const char *dir, const struct hull_cpu_resources *c, struct hu
 	if (c->has_burst) {
 		_cleanup_free_ char *v = xasprintf("%" PRIu64, c->burst);
 		if (wr(dir, "cpu.max.burst", v, "linux.resources.cpu.burst", err) < 0)
-			return -1;
-	}
-	if (c->has_idle) {
-		_cleanup_free_ char *v = xasprintf("%" PRId64, c->idle);
-		if (wr(dir, "cpu.idle", v, "linux.resources.cpu.idle", err) < 0)
 			return -1;
 	}
 	if (c->cpus && *c->cpus && wr(dir, "cpuset.cpus", c->cpus, "linux.resources.cpu.cpus", err) < 0)

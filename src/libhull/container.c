@@ -7,9 +7,11 @@
 #include "hooks.h"
 #include "mount.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "process.h"
 #include "process_attrs.h"
 #include "seccomp.h"
+#include "terminal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -23,9 +25,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
-
-/* Provided by terminal.c (written alongside); weak so this builds before it lands. */
-int hull_console_socket_send(const char *path, int master_fd, struct hull_error *err) __attribute__((weak));
 
 char *hull_rfc3339_now(void)
 {
@@ -51,9 +50,9 @@ static int check_terminal_opts(const struct hull_spec *spec, const struct hull_c
 {
 	/* runc's wording (daemons and test suites compare it). */
 	if (detach && spec->process.terminal && !o->console_socket)
-		return hull_fail(err, EINVAL, "cannot allocate tty if runc will detach without setting console socket");
+		return hull_fail_plain(err, EINVAL, "cannot allocate tty if runc will detach without setting console socket");
 	if (o->console_socket && (!detach || !spec->process.terminal))
-		return hull_fail(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
+		return hull_fail_plain(err, EINVAL, "cannot use console socket if runc will not detach or allocate tty");
 	return 0;
 }
 
@@ -122,8 +121,7 @@ static int pty_cb(void *ud, int master, struct hull_error *err)
 {
 	struct create_ctx *cx = ud;
 	if (cx->opts->console_socket) {
-		int r = hull_console_socket_send ? hull_console_socket_send(cx->opts->console_socket, master, err)
-						 : hull_fail(err, ENOSYS, "console socket support is not built yet");
+		int r = hull_console_socket_send(cx->opts->console_socket, master, err);
 		close(master);
 		return r;
 	}
@@ -144,7 +142,7 @@ static int make_state_dir(const struct hull_global_opts *g, const char *id, stru
 	cx->c->dirfd = dirfd;
 	cx->c->dir = xasprintf("%s/%s", g->root, id);
 	_cleanup_free_ char *cfg = xasprintf("%s/%s", cx->c->dir, HULL_STATE_CONFIG);
-	int r = hull_write_file_atomic(cfg, cx->config_text, cx->config_len, 0600);
+	int r = hull_write_state_file(cfg, cx->config_text, cx->config_len, 0600);
 	if (r < 0)
 		return hull_fail(err, -r, "write %s", cfg);
 	if (mkfifoat(dirfd, HULL_STATE_FIFO, 0622) < 0 || fchmodat(dirfd, HULL_STATE_FIFO, 0622, 0) < 0)
@@ -158,6 +156,16 @@ static int write_pid_file(const char *path, pid_t pid, struct hull_error *err)
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: runc's format */
 	int r = hull_write_file_atomic(path, buf, (size_t)n, 0644);
 	return r < 0 ? hull_fail(err, -r, "write pid file %s", path) : 0;
+}
+
+/* --pidfd-socket (runc 1.2): hand a pidfd of the init to whoever listens there. */
+static int send_pidfd(struct create_ctx *cx, struct hull_error *err)
+{
+	if (cx->init.pidfd < 0)
+		cx->init.pidfd = (int)syscall(SYS_pidfd_open, cx->init.pid, 0);
+	if (cx->init.pidfd < 0)
+		return hull_fail(err, errno, "pidfd socket: pidfd_open %d", (int)cx->init.pid);
+	return hull_send_fd_to_socket(cx->opts->pidfd_socket, cx->init.pidfd, "pidfd", "pidfd socket", err);
 }
 
 /* Undo a failed create: processes, cgroup, state dir. */
@@ -200,6 +208,8 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	c->no_new_keyring = cx->opts->no_new_keyring;
 	if (make_state_dir(g, id, cx, err) < 0)
 		return -1;
+	if (hull_notify_host() && hull_notify_prepare(cx->spec, c->dir, c->dirfd, err) < 0)
+		return -1;
 	struct hull_cgroup_config cgc;
 	hull_cgroup_config_init(&cgc, id, cx->spec, g, c->rootless);
 	if (hull_cgroup_create(&cgc, &cx->spec->linux_.resources, &cx->cg, err) < 0)
@@ -222,6 +232,8 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	c->setgroups_denied = cx->init.setgroups_denied;
 	c->status = HULL_STATUS_CREATED;
 	if (hull_container_save(c, err) < 0)
+		return -1;
+	if (cx->opts->pidfd_socket && send_pidfd(cx, err) < 0)
 		return -1;
 	if (cx->opts->pid_file && write_pid_file(cx->opts->pid_file, c->pid, err) < 0)
 		return -1;
@@ -315,11 +327,11 @@ int container_start(struct hull_container *c, struct hull_error *err)
 	case HULL_STATUS_CREATED:
 		break;
 	case HULL_STATUS_STOPPED:
-		return hull_fail(err, EINVAL, "cannot start a container that has stopped");
+		return hull_fail_plain(err, EINVAL, "cannot start a container that has stopped");
 	case HULL_STATUS_RUNNING:
-		return hull_fail(err, EINVAL, "cannot start an already running container");
+		return hull_fail_plain(err, EINVAL, "cannot start an already running container");
 	case HULL_STATUS_PAUSED:
-		return hull_fail(err, EINVAL, "cannot start a container in the paused state");
+		return hull_fail_plain(err, EINVAL, "cannot start a container in the paused state");
 	}
 	if (release_init(c, err) < 0)
 		return -1;
@@ -336,9 +348,20 @@ int hull_start(const struct hull_global_opts *g, const char *id, struct hull_err
 	struct hull_container *c;
 	if (hull_container_load(g, id, &c, err) < 0)
 		return -1;
+	_cleanup_close_ int notify = -1;
+	const char *host = hull_notify_host();
 	int r = hull_container_lock(c, err);
+	/* Bound before the init runs, so its first READY=1 cannot be lost. */
+	if (r == 0 && host && (c->status == HULL_STATUS_CREATED || c->status == HULL_STATUS_CREATING))
+		r = hull_notify_bind(c->dirfd, &notify, err);
 	if (r == 0)
 		r = container_start(c, err);
+	if (r == 0 && notify >= 0) {
+		/* runc's start waits for READY (or the exit) too; others may use the container meanwhile. */
+		close(c->lockfd);
+		c->lockfd = -1;
+		r = hull_notify_wait(notify, host, c->pid, c->start_time, c->pid, err);
+	}
 	hull_container_free(c);
 	return r;
 }

@@ -2,65 +2,63 @@
 #include "cgroup.h"
 #include "hull.h"
 #include "spec.h"
+#include "state.h"
 #include "util.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <time.h>
 #include <yajl/yajl_gen.h>
 
-/* TEMPORARY until spec.c lands: keep the build linking without the parser. */
-#pragma weak hull_spec_parse_resources
-#pragma weak hull_resources_clear
-
-enum cc_status { CC_CREATED, CC_RUNNING, CC_PAUSED, CC_STOPPED };
-
-/* What these commands need of a container: its init pid, status and cgroup. */
+/* What these commands need of a container: its state record, live status and cgroup. */
 struct cc {
-	enum cc_status status;
-	pid_t pid;
+	struct hull_container *ct;
+	enum hull_status status;
 	struct hull_cgroup *cg;
 };
 
 static void cc_clear(struct cc *c)
 {
 	hull_cgroup_free(c->cg);
-	c->cg = NULL;
-}
-
-/* The only function that knows the container state API. */
-static int cc_open(const struct hull_global_opts *g, const char *id, struct cc *c, struct hull_error *err)
-{
-	(void)g;
+	hull_container_free(c->ct);
 	memset(c, 0, sizeof(*c));
-	/* TODO(lifecycle): load <root>/<id> through state.h once it lands. */
-	return hull_fail(err, ENOSYS, "container %s: the container state API is not available in this build", id);
 }
 
+/* Load the container, optionally lock it (pause/resume/update change it; events and ps
+ * only read and must not wait behind a long-running command), then open its cgroup. */
+static int cc_open(const struct hull_global_opts *g, const char *id, bool lock, struct cc *c, struct hull_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	if (hull_container_load(g, id, &c->ct, err) < 0)
+		return -1;
+	if (lock && hull_container_lock(c->ct, err) < 0) {
+		cc_clear(c);
+		return -1;
+	}
+	/* Re-derive: the status load computed may predate the lock. */
+	c->status = lock ? hull_container_status(c->ct) : c->ct->status;
+	if (hull_container_cgroup(c->ct, &c->cg, err) < 0) {
+		cc_clear(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* A zombie or recycled init pid is a stopped container (state.c's rules). */
 static bool cc_alive(const struct cc *c)
 {
-	if (c->pid <= 0 || kill(c->pid, 0) < 0)
-		return false;
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c->pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X'; /* a zombie init is a stopped container */
+	return hull_pid_alive(c->ct->pid, c->ct->start_time);
 }
 
+/* runc: only a running or created container can be paused; anything else, a paused one
+ * included, is "container not running". */
 int hull_pause(const struct hull_global_opts *g, const char *id, struct hull_error *err)
 {
 	struct cc c;
-	if (cc_open(g, id, &c, err) < 0)
+	if (cc_open(g, id, true, &c, err) < 0)
 		return -1;
 	int r;
-	if (c.status != CC_RUNNING && c.status != CC_CREATED)
-		r = hull_fail(err, 0, c.status == CC_PAUSED ? "container already paused" : "container not running");
+	if (c.status == HULL_STATUS_STOPPED || c.status == HULL_STATUS_PAUSED)
+		r = hull_fail(err, 0, "container not running");
 	else
 		r = hull_cgroup_freeze(c.cg, true, err);
 	cc_clear(&c);
@@ -70,9 +68,10 @@ int hull_pause(const struct hull_global_opts *g, const char *id, struct hull_err
 int hull_resume(const struct hull_global_opts *g, const char *id, struct hull_error *err)
 {
 	struct cc c;
-	if (cc_open(g, id, &c, err) < 0)
+	if (cc_open(g, id, true, &c, err) < 0)
 		return -1;
-	int r = c.status != CC_PAUSED ? hull_fail(err, 0, "container not paused") : hull_cgroup_freeze(c.cg, false, err);
+	int r = c.status != HULL_STATUS_PAUSED ? hull_fail(err, 0, "container not paused")
+					       : hull_cgroup_freeze(c.cg, false, err);
 	cc_clear(&c);
 	return r;
 }
@@ -80,19 +79,25 @@ int hull_resume(const struct hull_global_opts *g, const char *id, struct hull_er
 int hull_update(const struct hull_global_opts *g, const char *id, const char *resources_json, size_t len,
 		struct hull_error *err)
 {
+	struct cc c;
+	if (cc_open(g, id, true, &c, err) < 0)
+		return -1;
 	struct hull_resources res;
 	memset(&res, 0, sizeof(res));
-	if (!hull_spec_parse_resources || !hull_resources_clear)
-		return hull_fail(err, ENOSYS, "update: this build has no LinuxResources parser yet");
-	if (hull_spec_parse_resources(resources_json, len, &res, err) < 0)
-		return -1;
-	res.present = true;
-	struct cc c;
-	int r = cc_open(g, id, &c, err);
-	if (r == 0 && c.status == CC_STOPPED)
+	int r = 0;
+	if (c.status == HULL_STATUS_STOPPED)
 		r = hull_fail(err, 0, "container not running");
-	if (r == 0)
+	else if (hull_spec_parse_resources(resources_json, len, &res, err) < 0)
+		r = -1;
+	if (r == 0) {
+		res.present = true;
+		/* runc: memory -1 without a swap value means "memory and swap unlimited". */
+		if (res.has_memory && res.memory.has_limit && res.memory.limit == -1 && !res.memory.has_swap) {
+			res.memory.has_swap = true;
+			res.memory.swap = -1;
+		}
 		r = hull_cgroup_update(c.cg, &res, err);
+	}
 	hull_resources_clear(&res);
 	cc_clear(&c);
 	return r;
@@ -185,10 +190,10 @@ int hull_events(const struct hull_global_opts *g, const char *id, bool stats_onl
 		hull_event_fn emit, void *userdata, struct hull_error *err)
 {
 	struct cc c;
-	if (cc_open(g, id, &c, err) < 0)
+	if (cc_open(g, id, false, &c, err) < 0)
 		return -1;
 	int r;
-	if (c.status == CC_STOPPED)
+	if (c.status == HULL_STATUS_STOPPED)
 		r = hull_fail(err, 0, "container with id %s is not running", id);
 	else if (stats_only)
 		r = emit_stats(&c, id, emit, userdata, err) < 0 ? -1 : 0;
@@ -203,7 +208,7 @@ int hull_ps_pids(const struct hull_global_opts *g, const char *id, pid_t **pids,
 	struct cc c;
 	*pids = NULL;
 	*n = 0;
-	if (cc_open(g, id, &c, err) < 0)
+	if (cc_open(g, id, false, &c, err) < 0)
 		return -1;
 	int r = hull_cgroup_pids(c.cg, pids, n, err);
 	cc_clear(&c);

@@ -3,6 +3,8 @@
 #include "cgroup.h"
 #include "container_internal.h"
 #include "hooks.h"
+#include "notify.h"
+#include "terminal.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -16,11 +18,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
-
-/* Foreground tty relay lives in terminal.c (written alongside): copies between the
- * caller's terminal and master until pid exits, handles raw mode and SIGWINCH,
- * forwards other signals, reaps pid and stores its wait status. Weak until it lands. */
-int hull_terminal_relay(int master_fd, pid_t pid, int *wait_status, struct hull_error *err) __attribute__((weak));
 
 /* ---- signals ---------------------------------------------------------------------- */
 
@@ -84,9 +81,9 @@ int hull_container_signal(struct hull_container *c, int signo, bool all, struct 
 		return 0;
 	}
 	if (!hull_pid_alive(c->pid, c->start_time))
-		return hull_fail(err, ESRCH, "container not running");
+		return hull_fail_plain(err, ESRCH, "container not running");
 	if (kill(c->pid, signo) < 0)
-		return errno == ESRCH ? hull_fail(err, ESRCH, "container not running")
+		return errno == ESRCH ? hull_fail_plain(err, ESRCH, "container not running")
 				      : hull_fail(err, errno, "send signal %d to container init %d", signo, (int)c->pid);
 	return 0;
 }
@@ -143,7 +140,7 @@ int hull_kill(const struct hull_global_opts *g, const char *id, int signo, bool 
 		return -1;
 	int r;
 	if (!all && c->status == HULL_STATUS_STOPPED)
-		r = hull_fail(err, ESRCH, "container not running");
+		r = hull_fail_plain(err, ESRCH, "container not running");
 	else
 		r = hull_container_signal(c, signo, all, err);
 	hull_container_free(c);
@@ -178,7 +175,7 @@ int hull_delete(const struct hull_global_opts *g, const char *id, bool force, st
 		enum hull_status s = hull_container_status(c);
 		if (s == HULL_STATUS_RUNNING || s == HULL_STATUS_PAUSED) {
 			if (!force)
-				r = hull_fail(err, EBUSY, "cannot delete container %s that is not stopped: %s", id,
+				r = hull_fail_plain(err, EBUSY, "cannot delete container %s that is not stopped: %s", id,
 					      hull_status_name(s));
 		}
 	}
@@ -284,7 +281,7 @@ static int forward_until_exit(int sfd, struct create_ctx *cx, int *ws, struct hu
 			struct hull_sync_msg *m = xmalloc(sizeof(*m));
 			int r = hull_sync_recv(sync_fd, m, NULL);
 			if (r > 0 && m->type == HULL_SYNC_ERROR) {
-				hull_fail(err, m->errnum, "%s", m->text);
+				hull_fail_plain(err, m->errnum, "%s", m->text);
 				failed = true;
 			}
 			free(m);
@@ -309,12 +306,8 @@ static int run_foreground(struct create_ctx *cx, int sfd, int *exit_status, stru
 {
 	int ws = 0, r;
 	if (cx->pty_master >= 0) {
-		if (!hull_terminal_relay)
-			return hull_fail(err, ENOSYS, "foreground terminal relay is not built yet");
-		/* The relay waits for the init itself; hand it the signals back. */
-		sigset_t set;
-		sigfillset(&set);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		/* The relay waits for the init itself and forwards signals (the ones
+		 * pending since create reach it through its own signalfd). */
 		r = hull_terminal_relay(cx->pty_master, cx->c->pid, &ws, err);
 	} else {
 		r = forward_until_exit(sfd, cx, &ws, err);
@@ -342,18 +335,31 @@ int hull_run(const struct hull_global_opts *g, const char *id, const struct hull
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	struct create_ctx cx;
 	create_ctx_init(&cx, o);
+	const char *notify_host = hull_notify_host();
+	_cleanup_close_ int notify = -1;
 	int r = container_create(g, id, &cx, o->detach, err);
-	if (r == 0) {
+	bool made = r == 0;
+	if (r == 0 && notify_host)
+		r = hull_notify_bind(cx.c->dirfd, &notify, err);
+	if (r == 0)
 		r = container_start(cx.c, err);
-		if (r < 0) {
-			struct hull_error e = { 0 };
-			hull_container_destroy(cx.c, &e);
-			hull_error_clear(&e);
-		}
+	if (r < 0 && made) {
+		struct hull_error e = { 0 };
+		hull_container_destroy(cx.c, &e);
+		hull_error_clear(&e);
+	}
+	if (r == 0) /* let others (kill, state) work on the container from here */
+		flock(cx.c->dirfd, LOCK_UN);
+	if (r == 0 && notify >= 0) {
+		/* runc: detached, the container's init is the main pid; in the foreground hull
+		 * itself stays and is what systemd should watch. */
+		pid_t mainpid = o->detach ? cx.c->pid : getpid();
+		struct hull_error e = { 0 };
+		if (hull_notify_wait(notify, notify_host, cx.c->pid, cx.c->start_time, mainpid, &e) < 0)
+			hull_warn("%s", e.msg);
+		hull_error_clear(&e);
 	}
 	if (r == 0 && !o->detach) {
-		/* Let others (kill, state) work on the container while it runs. */
-		flock(cx.c->dirfd, LOCK_UN);
 		r = run_foreground(&cx, sfd, exit_status, err);
 		if (!o->keep) {
 			struct hull_error e = { 0 };

@@ -8,17 +8,32 @@
 #include <time.h>
 #include <yajl/yajl_gen.h>
 
-int hull_fail(struct hull_error *err, int errnum, const char *fmt, ...)
+static int fail_va(struct hull_error *err, int errnum, bool with_strerror, const char *fmt, va_list ap)
 {
 	if (!err)
 		return -1;
-	va_list ap;
-	va_start(ap, fmt);
 	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
 	free(err->msg);
 	err->errnum = errnum;
-	err->msg = errnum ? xasprintf("%s: %s", msg, strerror(errnum)) : steal_pointer(&msg);
+	err->msg = errnum && with_strerror ? xasprintf("%s: %s", msg, strerror(errnum)) : steal_pointer(&msg);
+	return -1;
+}
+
+int hull_fail(struct hull_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_va(err, errnum, true, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int hull_fail_plain(struct hull_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fail_va(err, errnum, false, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "caps.h"
 #include "json.h"
+#include "seccomp.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -48,9 +49,6 @@ static const struct {
 	{ "mountExtensions.idmap", false },
 };
 
-/* Seccomp filter flags hull's seccomp.c can apply (the kernel and libseccomp must agree too). */
-static const char *const feature_seccomp_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-						     "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL };
 
 /* Annotations hull acts upon that can weaken isolation (none yet besides systemd properties). */
 static const char *const feature_unsafe_annotations[] = { "org.systemd.property.", NULL };
@@ -70,8 +68,11 @@ static const char *const seccomp_archs[] = {
 	"SCMP_ARCH_RISCV64", "SCMP_ARCH_S390",	   "SCMP_ARCH_S390X",	    "SCMP_ARCH_SH",	 "SCMP_ARCH_SHEB",
 	"SCMP_ARCH_X32",     "SCMP_ARCH_X86",	   "SCMP_ARCH_X86_64",	    NULL
 };
+/* The filter flags seccomp.c can apply; supportedFlags lists those this kernel has
+ * (hull loads the BPF itself, so libseccomp's own flag support does not matter). */
 static const char *const seccomp_known_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-						   "SECCOMP_FILTER_FLAG_LOG", NULL };
+						   "SECCOMP_FILTER_FLAG_LOG",
+						   "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
 
 static bool feature_on(const char *name)
 {
@@ -132,7 +133,13 @@ static void gen_seccomp(yajl_gen g)
 	bool on = feature_on("seccomp");
 	hull_jgen_kbool(g, "enabled", on);
 	if (on) {
-		hull_jgen_kstrv(g, "actions", seccomp_actions);
+		/* Actions this kernel can carry out; operators are all libseccomp's. */
+		hull_jgen_key(g, "actions");
+		yajl_gen_array_open(g);
+		for (size_t i = 0; seccomp_actions[i]; i++)
+			if (hull_seccomp_action_supported(seccomp_actions[i]))
+				hull_jgen_str(g, seccomp_actions[i]);
+		yajl_gen_array_close(g);
 		hull_jgen_kstrv(g, "operators", seccomp_ops);
 		hull_jgen_key(g, "archs");
 		yajl_gen_array_open(g);
@@ -141,7 +148,12 @@ static void gen_seccomp(yajl_gen g)
 				hull_jgen_str(g, seccomp_archs[i]);
 		yajl_gen_array_close(g);
 		hull_jgen_kstrv(g, "knownFlags", seccomp_known_flags);
-		hull_jgen_kstrv(g, "supportedFlags", feature_seccomp_flags);
+		hull_jgen_key(g, "supportedFlags");
+		yajl_gen_array_open(g);
+		for (size_t i = 0; seccomp_known_flags[i]; i++)
+			if (hull_seccomp_flag_supported(seccomp_known_flags[i]))
+				hull_jgen_str(g, seccomp_known_flags[i]);
+		yajl_gen_array_close(g);
 	}
 	yajl_gen_map_close(g);
 }

@@ -28,6 +28,10 @@ struct hull_error {
 /* Record an error (replacing any previous one). Always returns -1. */
 int hull_fail(struct hull_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Like hull_fail, but the message is kept verbatim (no ": strerror" appended): for the
+ * messages daemons match on, which must read exactly as runc's. */
+int hull_fail_plain(struct hull_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Prefix "context: " to an existing error message. Always returns -1. */
 int hull_error_prefix(struct hull_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -157,6 +161,55 @@ int hull_events(const struct hull_global_opts *g, const char *id, bool stats_onl
 /* Host pids of every process in the container's cgroup. Caller frees *pids. */
 int hull_ps_pids(const struct hull_global_opts *g, const char *id, pid_t **pids, size_t *n,
 		 struct hull_error *err);
+
+/* ---- exec: a new process in a running container (container_exec.c) ---------- */
+
+struct hull_exec_opts {
+	/* --process: an OCI Process JSON file used as-is; the overrides below (args .. caps)
+	 * are then ignored, as in runc. */
+	const char *process_path;
+	/* Without process_path: config.json's process with these overrides. */
+	char *const *args;           /* the command, NULL-terminated (required) */
+	const char *cwd;             /* NULL: keep */
+	char *const *env;            /* appended to process.env (NULL-terminated or NULL) */
+	bool tty;                    /* process.terminal (forced, like runc) */
+	bool has_user;               /* --user UID[:GID] */
+	uint32_t uid;
+	bool has_gid;
+	uint32_t gid;
+	const uint32_t *additional_gids; /* appended to process.user.additionalGids */
+	size_t n_additional_gids;
+	const char *process_label;   /* selinuxLabel, NULL: keep */
+	const char *apparmor;        /* apparmorProfile, NULL: keep */
+	int no_new_privs;            /* -1 keep, 0 false, 1 true */
+	char *const *caps;           /* added to bounding/effective/permitted (+ambient with inheritable) */
+	/* Always applied. */
+	const char *console_socket;  /* detached tty: the pty master goes there */
+	const char *pidfd_socket;    /* a pidfd of the new process goes there */
+	const char *pid_file;        /* host pid, no newline */
+	bool detach;
+	int preserve_fds;            /* fds 3..3+N-1 are passed through */
+	char *const *cgroups;        /* --cgroup [CTRL[,CTRL]:]PATH: existing sub-cgroup(s) */
+	bool ignore_paused;
+};
+
+/* Start a process inside the container's namespaces, cgroup, root and security
+ * settings. Refuses stopped ("cannot exec in a stopped container") and, without
+ * ignore_paused, paused containers (runc's words). Foreground (!detach): inherits
+ * the caller's fds 0-2 (or relays the tty), forwards signals, waits and stores the
+ * status in *exit_status as a shell would (128+N when killed by signal N). Detached:
+ * returns once the process runs (*exit_status 0). A process that cannot be started
+ * (missing binary, bad cwd, bad user) fails with the child's own message. */
+int hull_exec(const struct hull_global_opts *g, const char *id, const struct hull_exec_opts *o, int *exit_status,
+	      struct hull_error *err);
+
+/* CVE-2019-5736: re-execute the running program from a sealed in-memory copy of its
+ * binary, so that no process hull puts into a container ever maps (or exposes
+ * through /proc/PID/exe) the binary on the host. argv/environ are those of the
+ * process (read from /proc/self/cmdline). Returns 0 without doing anything when
+ * already running from a sealed copy; returns -1 (err set) only when the copy could
+ * not be made, in which case the caller may go on (exec's child is also non-dumpable). */
+int hull_reexec_sealed(struct hull_error *err);
 
 #ifdef __cplusplus
 }

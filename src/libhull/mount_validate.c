@@ -61,6 +61,54 @@ static int check_idmap_source(size_t i, const struct hull_spec *spec, const stru
 	return 0;
 }
 
+/* Files lxcfs emulates: the only mounts runc lets inside /proc. */
+static const char *const proc_mount_ok[] = { "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+					     "/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+					     "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", NULL };
+
+/* A procfs (or anything) mounted below /proc, e.g. on /proc/sys/kernel, would show the
+ * entries maskedPaths hide (its /proc/sys/kernel/keys is /proc/keys) or let a fake
+ * file take the place of one hull writes: refuse like runc. /proc itself must be procfs.
+ * The destination is checked as written (cleaned of "//", "." and ".."). */
+static int check_proc_destination(size_t i, const struct hull_mount *m, bool bind, struct hull_error *err)
+{
+	if (!m->destination)
+		return 0;
+	_cleanup_free_ char *d = xstrdup(m->destination);
+	char *out = d;
+	for (const char *p = m->destination; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > d && *--out != '/')
+				;
+		} else {
+			*out++ = '/';
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	*out = '\0';
+	if (strcmp(d, "/proc") == 0) {
+		if (!bind && m->type && strcmp(m->type, "proc") == 0)
+			return 0;
+		if (bind)
+			return 0; /* a bind of procfs (the source is checked by the mount code) */
+		return hull_fail(err, 0, "mounts[%zu].destination: /proc cannot be mounted because it is not of type proc",
+				 i);
+	}
+	if (!hull_str_has_prefix(d, "/proc/"))
+		return 0;
+	for (size_t k = 0; proc_mount_ok[k]; k++)
+		if (strcmp(d, proc_mount_ok[k]) == 0)
+			return 0;
+	return hull_fail(err, 0, "mounts[%zu].destination: %.200s cannot be mounted because it is inside /proc", i,
+			 m->destination);
+}
+
 static int check_mount(const struct hull_spec *spec, size_t i, struct hull_error *err)
 {
 	const struct hull_mount *m = &spec->mounts[i];
@@ -80,8 +128,8 @@ static int check_mount(const struct hull_spec *spec, size_t i, struct hull_error
 	int ret = check_options(i, m, &o, err) < 0 || check_idmap_source(i, spec, m, &o, err) < 0 ? -1 : 0;
 	bool bind = o.bind, remount = o.remount;
 	hull_mount_opts_clear(&o);
-	if (ret < 0 || remount)
-		return ret;
+	if (ret < 0 || remount || check_proc_destination(i, m, bind, err) < 0)
+		return ret < 0 || remount ? ret : -1;
 	if (!bind) {
 		if (!m->type || strcmp(m->type, "none") == 0)
 			return hull_fail(err, 0, "mounts[%zu].type: required unless the mount is a bind mount", i);

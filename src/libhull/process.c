@@ -9,6 +9,7 @@
 #include "process_attrs.h"
 #include "seccomp.h"
 #include "state.h"
+#include "terminal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,11 +37,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-/* Terminal hand-off lives in terminal.c (written alongside); resolved at link time
- * when present so this file builds either way. */
-int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *master_fd, struct hull_error *err)
-	__attribute__((weak));
 
 /* ---- sync protocol ------------------------------------------------------------- */
 
@@ -163,8 +159,8 @@ int hull_process_lookpath(const char *cmd, char *const *env, char **out, struct 
 			return 0;
 		}
 		if (e == ENOENT)
-			return hull_fail(err, e, "exec: \"%s\": stat %s: no such file or directory", cmd, cmd);
-		return hull_fail(err, e, "exec: \"%s\": permission denied", cmd);
+			return hull_fail_plain(err, e, "exec: \"%s\": stat %s: no such file or directory", cmd, cmd);
+		return hull_fail_plain(err, e, "exec: \"%s\": permission denied", cmd);
 	}
 	const char *path = env_get(env, "PATH");
 	if (!path)
@@ -178,7 +174,7 @@ int hull_process_lookpath(const char *cmd, char *const *env, char **out, struct 
 			return 0;
 		}
 	}
-	return hull_fail(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", cmd);
+	return hull_fail_plain(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", cmd);
 }
 
 int hull_process_prepare(const struct hull_spec *spec, const struct hull_process *p, char **path,
@@ -241,8 +237,11 @@ struct init_ctx {
 	int new_flags;
 	unsigned joined;
 	bool slow;
+	bool late_cgroupns; /* fast path: unshare CLONE_NEWCGROUP once the parent placed us */
 	bool userns;
 	bool setgroups_denied;
+	int state_dirfd;  /* the child's own open of the state dir (see init_main) */
+	bool ready;       /* READY sent: errors from here on also go to stderr */
 	char *state_json; /* from the parent, for createContainer/startContainer hooks */
 };
 
@@ -273,6 +272,9 @@ static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 		    sync_expect(x->sock, HULL_SYNC_MAPS_DONE, &m, err) < 0)
 			return hull_fail(err, errno, "sync with parent for id maps");
 		x->setgroups_denied = m.value != 0;
+		/* The maps are written: now hide the hull binary (see init_main). */
+		if (!(x->new_flags & CLONE_NEWPID))
+			prctl(PR_SET_DUMPABLE, 0);
 	}
 	int rest = x->new_flags & ~CLONE_NEWUSER;
 	if (rest && unshare(rest) < 0)
@@ -294,6 +296,38 @@ static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 	return 0;
 }
 
+/* A fresh session keyring "_ses.<id>" so the container cannot see the host's keys;
+ * like runc, its owner may also search it (user SEARCH permission added). */
+static int new_session_keyring(const char *id, struct hull_error *err)
+{
+	_cleanup_free_ char *name = xasprintf("_ses.%s", id);
+	long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+	if (key < 0) {
+		/* No keyring support, or a kernel/LSM that refuses: runc carries on too. */
+		if (errno == ENOSYS || errno == EACCES || errno == EDQUOT || errno == EPERM)
+			return 0;
+		return hull_fail(err, errno, "join a new session keyring");
+	}
+	char desc[512];
+	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof(desc) - 1, 0);
+	if (n <= 0)
+		return 0;
+	desc[n < (long)sizeof(desc) ? n : (long)sizeof(desc) - 1] = '\0';
+	/* "type;uid;gid;perm;description" */
+	char *p = desc;
+	for (int field = 0; field < 3 && p; field++) {
+		p = strchr(p, ';');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return 0;
+	unsigned long perm = strtoul(p, NULL, 16) | 0x080000UL; /* KEY_USR_SEARCH */
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm, 0, 0) < 0)
+		return hull_fail(err, errno, "set the permissions of the session keyring");
+	return 0;
+}
+
 /* Become root of the (new or joined) userns, drop supplementary groups, new session. */
 static int init_identity(struct init_ctx *x, struct hull_error *err)
 {
@@ -307,20 +341,17 @@ static int init_identity(struct init_ctx *x, struct hull_error *err)
 		return hull_fail(err, errno, "setgroups");
 	if (setsid() < 0)
 		return hull_fail(err, errno, "setsid");
-	if (!x->cfg->no_new_keyring) {
-		/* A fresh session keyring so the container cannot see the host's keys. */
-		_cleanup_free_ char *name = xasprintf("_ses.%s", x->cfg->id);
-		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS &&
-		    errno != EACCES && errno != EDQUOT)
-			return hull_fail(err, errno, "join a new session keyring");
-	}
+	if (!x->cfg->no_new_keyring)
+		return new_session_keyring(x->cfg->id, err);
 	return 0;
 }
 
 static int init_hooks(struct init_ctx *x, struct hull_error *err)
 {
 	const struct hull_hooks *h = &x->cfg->spec->hooks;
-	if (!h->prestart.n && !h->create_runtime.n && !h->create_container.n && !h->start_container.n)
+	/* A seccomp listener needs the state (with the init's host pid) too. */
+	if (!h->prestart.n && !h->create_runtime.n && !h->create_container.n && !h->start_container.n &&
+	    !hull_seccomp_wants_notify(x->cfg->seccomp))
 		return 0;
 	struct hull_sync_msg *m = xmalloc(sizeof(*m));
 	int r = 0;
@@ -357,6 +388,9 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	if (init_hooks(x, err) < 0)
 		return -1;
+	/* listenerPath is a host path: connect while the host is still reachable. */
+	if (hull_seccomp_connect_listener(x->cfg->seccomp, &spec->linux_.seccomp, x->state_json, err) < 0)
+		return -1;
 	if (hull_rootfs_pivot(&rc, err) < 0 || hull_rootfs_finalize(&rc, err) < 0)
 		return -1;
 	return hull_attrs_apply_container(spec, err);
@@ -366,8 +400,6 @@ static int init_terminal(struct init_ctx *x, struct hull_error *err)
 {
 	if (!x->cfg->spec->process.terminal)
 		return 0;
-	if (!hull_terminal_setup_child)
-		return hull_fail(err, ENOSYS, "process.terminal: this build has no terminal support yet");
 	int master = -1;
 	if (hull_terminal_setup_child(&x->cfg->spec->process, true, &master, err) < 0)
 		return -1;
@@ -383,13 +415,13 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 	const struct hull_init_config *cfg = x->cfg;
 	/* The state dir fd was opened by the parent: after pivot_root (and as a mapped
 	 * root without access to <root>) a path would no longer reach it. */
-	int fifo = openat(cfg->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
+	int fifo = openat(x->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
 	if (fifo < 0)
 		return hull_fail(err, errno, "open exec fifo");
 	if (write(fifo, "0", 1) != 1)
 		return hull_fail(err, errno, "write exec fifo");
 	close(fifo);
-	close(cfg->state_dirfd);
+	close(x->state_dirfd);
 	const struct hull_hooks *h = &cfg->spec->hooks;
 	if (h->start_container.n &&
 	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", err) < 0)
@@ -408,11 +440,29 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 {
 	struct hull_sync_msg m;
 	reset_signals();
+	/* The inherited dir fd shares the open file description that holds create's
+	 * flock: keeping it would hold the lock for as long as the init lives and `start`
+	 * would wait forever. A fresh open has no lock. */
+	x->state_dirfd = openat(x->cfg->state_dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	close(x->cfg->state_dirfd);
+	if (x->state_dirfd < 0)
+		return hull_fail(err, errno, "reopen the state directory");
 	/* Until READY, a dying hull takes the half-made init with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sync_expect(x->sock, HULL_SYNC_GO, &m, err) < 0)
 		return -1;
 	x->setgroups_denied = m.value != 0;
+	/* GO means the parent put us in our cgroups: only now does a new cgroup
+	 * namespace get them as its root (made at clone it would show /../..). */
+	if (x->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return hull_fail(err, errno, "unshare cgroup namespace");
+	/* CVE-2019-5736: until execve this process runs the hull binary. Where other
+	 * containers' processes can see it (a joined or the host's pid namespace) it must
+	 * not be dumpable, so that none can open /proc/PID/exe (the host's hull). With a
+	 * new userns on the slow path the parent still has to write /proc/PID/uid_map:
+	 * init_slow_namespaces does it after that. execve makes the process dumpable. */
+	if (!(x->new_flags & CLONE_NEWPID) && !(x->slow && (x->new_flags & CLONE_NEWUSER)))
+		prctl(PR_SET_DUMPABLE, 0);
 	if (x->slow && init_slow_namespaces(x, err) < 0)
 		return -1;
 	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
@@ -423,6 +473,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report ready to hull");
+	x->ready = true;
 	return init_wait_and_exec(x, path, err);
 }
 
@@ -432,7 +483,8 @@ static __attribute__((noreturn)) void init_child(struct init_ctx *x)
 	init_main(x, &err);
 	/* After READY the parent may be gone (create exited): say it on stderr too. */
 	hull_sync_send_error(x->sock, &err);
-	if (err.msg) {
+	/* Before READY the parent relays the message; after it, create may be gone. */
+	if (err.msg && x->ready) {
 		_cleanup_free_ char *line = xasprintf("hull init: %s\n", err.msg);
 		(void)!write(STDERR_FILENO, line, strlen(line));
 	}
@@ -515,8 +567,8 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 		if (r == 0)
 			return child_gone(s, err);
 		switch (m->type) {
-		case HULL_SYNC_ERROR:
-			return hull_fail(err, m->errnum, "%s", m->text);
+		case HULL_SYNC_ERROR: /* the text already carries its strerror */
+			return hull_fail_plain(err, m->errnum, "%s", m->text);
 		case HULL_SYNC_READY:
 			return 0;
 		case HULL_SYNC_PID:
@@ -579,7 +631,15 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		return hull_fail(err, errno, "socketpair");
 	int cgfd = !x.slow && cfg->cgroup ? hull_cgroup_v2_dirfd(cfg->cgroup) : -1;
 	int pidfd = -1;
+	/* A cgroup namespace takes the cgroup its creator is in as its root, so it is
+	 * made by the child after GO, once it is in its cgroups (the slow path unshares
+	 * everything then anyway; clone3 with CLONE_INTO_CGROUP would root it in the
+	 * parent's cgroup on some kernels). */
 	uint64_t flags = x.slow ? 0 : (uint64_t)x.new_flags;
+	if (flags & CLONE_NEWCGROUP) {
+		flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		x.late_cgroupns = true;
+	}
 	pid_t pid = clone_init(flags, cgfd, &pidfd);
 	if (pid < 0 && errno == ENOSYS && cgfd >= 0) {
 		cgfd = -1;

@@ -42,6 +42,8 @@ struct hull_seccomp_filter {
 	unsigned short n_insns;
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* asked for by the profile */
 	bool notify;        /* some rule that was added uses SCMP_ACT_NOTIFY */
+	int listener_sock;  /* connected to listenerPath by the init, or -1 */
+	char *listener_msg; /* the container process state to send with the fd */
 };
 
 /* ---- name tables ---------------------------------------------------------------------- */
@@ -105,6 +107,21 @@ bool hull_seccomp_flag_supported(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(filter_flags); i++)
 		if (strcmp(filter_flags[i].name, name) == 0)
 			return kernel_has_flag(filter_flags[i].flag);
+	return false;
+}
+
+/* SECCOMP_GET_ACTION_AVAIL (4.14) asks the kernel about the action's base value;
+ * KILL_PROCESS, LOG and USER_NOTIF (5.0) are younger than seccomp filters. */
+bool hull_seccomp_action_supported(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++) {
+		if (strcmp(actions[i].name, name) != 0)
+			continue;
+		uint32_t a = actions[i].kind == ACT_ERRNO ? SCMP_ACT_ERRNO(0)
+			     : actions[i].kind == ACT_TRACE ? SCMP_ACT_TRACE(0)
+							    : actions[i].action;
+		return sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &a) == 0;
+	}
 	return false;
 }
 
@@ -320,6 +337,7 @@ int hull_seccomp_prepare(const struct hull_seccomp *s, struct hull_seccomp_filte
 	if (!ctx)
 		return hull_fail(err, EINVAL, "linux.seccomp.defaultAction: libseccomp refused %s", s->default_action);
 	struct hull_seccomp_filter *f = xzalloc(sizeof(*f));
+	f->listener_sock = -1;
 	if (add_arches(ctx, s->architectures, err) < 0 || resolve_flags(s->flags, &f->flags, err) < 0 ||
 	    add_syscalls(ctx, s, def, &f->notify, err) < 0 || export_bpf(ctx, f, err) < 0) {
 		hull_seccomp_filter_free(f);
@@ -340,6 +358,23 @@ int hull_seccomp_prepare(const struct hull_seccomp *s, struct hull_seccomp_filte
 }
 
 /* ---- loading (in the child: no allocation) ---------------------------------------------- */
+
+static int send_with_fd(int sock, const char *msg, size_t len, int fd);
+
+/* The filter is in place: give its listener fd to the agent over the connection the
+ * init made before pivot_root, then close both (the container must not inherit them).
+ * The send itself already passes through the filter (as with runc), so a profile must
+ * not deny or notify sendmsg. */
+static int hand_over_listener(struct hull_seccomp_filter *f, int nfd, struct hull_error *err)
+{
+	int r = send_with_fd(f->listener_sock, f->listener_msg, strlen(f->listener_msg), nfd);
+	close(nfd);
+	close(f->listener_sock);
+	f->listener_sock = -1;
+	if (r < 0)
+		return hull_fail(err, -r, "seccomp listener: send the notify fd to linux.seccomp.listenerPath");
+	return 0;
+}
 
 int hull_seccomp_load(struct hull_seccomp_filter *f, int *notify_fd, struct hull_error *err)
 {
@@ -364,8 +399,11 @@ int hull_seccomp_load(struct hull_seccomp_filter *f, int *notify_fd, struct hull
 	}
 	if (r > 0 && !f->notify)
 		return hull_fail(err, ESRCH, "load seccomp filter: thread %ld could not be synchronised", r);
-	if (f->notify)
-		*notify_fd = (int)r;
+	if (!f->notify)
+		return 0;
+	if (f->listener_sock >= 0)
+		return hand_over_listener(f, (int)r, err);
+	*notify_fd = (int)r;
 	return 0;
 }
 
@@ -378,6 +416,9 @@ void hull_seccomp_filter_free(struct hull_seccomp_filter *f)
 {
 	if (!f)
 		return;
+	if (f->listener_sock >= 0)
+		close(f->listener_sock);
+	free(f->listener_msg);
 	free(f->insns);
 	free(f);
 }
@@ -473,8 +514,8 @@ static int send_with_fd(int sock, const char *msg, size_t len, int fd)
 	return 0;
 }
 
-int hull_seccomp_send_listener(const struct hull_seccomp *s, int notify_fd, const char *state_json,
-			       struct hull_error *err)
+/* A SOCK_STREAM connection to listenerPath (CLOEXEC), or -1 with err set. */
+static int connect_listener(const struct hull_seccomp *s, struct hull_error *err)
 {
 	if (!s->listener_path || !*s->listener_path)
 		return hull_fail(err, EINVAL, "linux.seccomp.listenerPath: not set");
@@ -483,14 +524,49 @@ int hull_seccomp_send_listener(const struct hull_seccomp *s, int notify_fd, cons
 		return hull_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath: %s is too long for a unix socket",
 				 s->listener_path);
 	strcpy(addr.sun_path, s->listener_path);
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return hull_fail(err, errno, "seccomp listener: socket");
+	int r;
+	do
+		r = connect(sock, (struct sockaddr *)&addr, sizeof(addr));
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		int e = errno;
+		close(sock);
+		return hull_fail(err, e, "seccomp listener: connect to %s", s->listener_path);
+	}
+	return sock;
+}
+
+int hull_seccomp_connect_listener(struct hull_seccomp_filter *f, const struct hull_seccomp *s,
+				  const char *state_json, struct hull_error *err)
+{
+	if (!f || !f->notify)
+		return 0;
 	_cleanup_free_ char *msg = NULL;
 	if (hull_seccomp_process_state_json(s, state_json, &msg, err) < 0)
 		return -1;
-	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int sock = connect_listener(s, err);
 	if (sock < 0)
-		return hull_fail(err, errno, "seccomp listener: socket");
-	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return hull_fail(err, errno, "seccomp listener: connect to %s", s->listener_path);
+		return -1;
+	if (f->listener_sock >= 0)
+		close(f->listener_sock);
+	free(f->listener_msg);
+	f->listener_sock = sock;
+	f->listener_msg = steal_pointer(&msg);
+	return 0;
+}
+
+int hull_seccomp_send_listener(const struct hull_seccomp *s, int notify_fd, const char *state_json,
+			       struct hull_error *err)
+{
+	_cleanup_free_ char *msg = NULL;
+	if (hull_seccomp_process_state_json(s, state_json, &msg, err) < 0)
+		return -1;
+	_cleanup_close_ int sock = connect_listener(s, err);
+	if (sock < 0)
+		return -1;
 	int r = send_with_fd(sock, msg, strlen(msg), notify_fd);
 	if (r < 0)
 		return hull_fail(err, -r, "seccomp listener: send the notify fd to %s", s->listener_path);

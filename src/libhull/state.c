@@ -24,17 +24,39 @@ char *hull_default_root(void)
 int hull_state_validate_id(const char *id, struct hull_error *err)
 {
 	if (!id || !*id || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return hull_fail(err, EINVAL, "invalid container ID format");
+		return hull_fail_plain(err, EINVAL, "invalid container ID format");
 	for (const char *p = id; *p; p++) {
 		char ch = *p;
 		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
 			  ch == '_' || ch == '+' || ch == '.' || ch == '-';
 		if (!ok)
-			return hull_fail(err, EINVAL, "invalid container ID format");
+			return hull_fail_plain(err, EINVAL, "invalid container ID format");
 	}
 	if (strlen(id) > 1024)
-		return hull_fail(err, EINVAL, "invalid container ID format");
+		return hull_fail_plain(err, EINVAL, "invalid container ID format");
 	return 0;
+}
+
+/* mkdir -p: containerd passes --root /run/containerd/runc/<namespace> and expects the
+ * runtime to create the missing parents, as runc's MkdirAll does. */
+static int mkdir_all(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	_cleanup_free_ char *parent = xstrdup(path);
+	char *slash = strrchr(parent, '/');
+	while (slash && slash > parent && slash[1] == '\0') { /* trailing slashes */
+		*slash = '\0';
+		slash = strrchr(parent, '/');
+	}
+	if (!slash || slash == parent)
+		return -1;
+	*slash = '\0';
+	if (mkdir_all(parent, 0755) < 0)
+		return -1;
+	return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 int hull_state_create_dir(const char *root, const char *id, int *dirfd, struct hull_error *err)
@@ -42,14 +64,14 @@ int hull_state_create_dir(const char *root, const char *id, int *dirfd, struct h
 	*dirfd = -1;
 	if (hull_state_validate_id(id, err) < 0)
 		return -1;
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+	if (mkdir_all(root, 0700) < 0)
 		return hull_fail(err, errno, "create state root %s", root);
 	_cleanup_close_ int rootfd = open(root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (rootfd < 0)
 		return hull_fail(err, errno, "open state root %s", root);
 	if (mkdirat(rootfd, id, 0711) < 0) {
 		if (errno == EEXIST)
-			return hull_fail(err, EEXIST, "container with given ID already exists");
+			return hull_fail_plain(err, EEXIST, "container with given ID already exists");
 		return hull_fail(err, errno, "create state directory %s/%s", root, id);
 	}
 	int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -190,7 +212,7 @@ int hull_container_save(const struct hull_container *c, struct hull_error *err)
 	yajl_gen_map_close(gen);
 	_cleanup_free_ char *text = hull_jgen_finish(gen);
 	_cleanup_free_ char *path = xasprintf("%s/%s", c->dir, HULL_STATE_FILE);
-	int r = hull_write_file_atomic(path, text, strlen(text), 0600);
+	int r = hull_write_state_file(path, text, strlen(text), 0600);
 	if (r < 0)
 		return hull_fail(err, -r, "write %s", path);
 	return 0;
@@ -246,7 +268,7 @@ int hull_container_load(const struct hull_global_opts *g, const char *id, struct
 	if (r < 0) {
 		hull_container_free(c);
 		if (r == -ENOENT || r == -ENOTDIR)
-			return hull_fail(err, ENOENT, "container does not exist");
+			return hull_fail_plain(err, ENOENT, "container does not exist");
 		return hull_fail(err, -r, "read state of container %s", id);
 	}
 	struct stat st;
@@ -268,8 +290,8 @@ int hull_container_lock(struct hull_container *c, struct hull_error *err)
 		return 0;
 	int fd = open(c->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return hull_fail(err, errno == ENOENT ? ENOENT : errno,
-				 errno == ENOENT ? "container does not exist" : "open %s", c->dir);
+		return errno == ENOENT ? hull_fail_plain(err, ENOENT, "container does not exist")
+				       : hull_fail(err, errno, "open %s", c->dir);
 	if (flock(fd, LOCK_EX) < 0) {
 		int e = errno;
 		close(fd);
@@ -349,7 +371,9 @@ char *hull_container_state_json(const struct hull_container *c, const char *stat
 	bool stopped = strcmp(status, "stopped") == 0;
 	yajl_gen gen = hull_jgen_new(with_owner ? NULL : "  ");
 	yajl_gen_map_open(gen);
-	hull_jgen_kstr(gen, "ociVersion", c->spec && c->spec->oci_version ? c->spec->oci_version : HULL_OCI_VERSION);
+	/* The version of the runtime spec the state complies with: hull's, not the
+	 * bundle's (runc prints its own too). */
+	hull_jgen_kstr(gen, "ociVersion", HULL_OCI_VERSION);
 	hull_jgen_kstr(gen, "id", c->id);
 	hull_jgen_kint(gen, "pid", stopped ? 0 : c->pid);
 	hull_jgen_kstr(gen, "status", status);
@@ -357,10 +381,19 @@ char *hull_container_state_json(const struct hull_container *c, const char *stat
 	hull_jgen_kstr(gen, "rootfs", c->rootfs);
 	hull_jgen_kstr(gen, "created", c->created);
 	if (c->spec && c->spec->n_annotations) {
+		/* Go encodes a map with its keys sorted (bytewise): so does runc's state. */
+		size_t n = c->spec->n_annotations;
+		_cleanup_free_ size_t *order = xcalloc(n, sizeof(size_t));
+		for (size_t i = 0; i < n; i++) {
+			size_t k = i;
+			for (; k > 0 && strcmp(c->spec->annotations[order[k - 1]].key, c->spec->annotations[i].key) > 0; k--)
+				order[k] = order[k - 1];
+			order[k] = i;
+		}
 		hull_jgen_key(gen, "annotations");
 		yajl_gen_map_open(gen);
-		for (size_t i = 0; i < c->spec->n_annotations; i++)
-			hull_jgen_kstr(gen, c->spec->annotations[i].key, c->spec->annotations[i].value);
+		for (size_t i = 0; i < n; i++)
+			hull_jgen_kstr(gen, c->spec->annotations[order[i]].key, c->spec->annotations[order[i]].value);
 		yajl_gen_map_close(gen);
 	}
 	_cleanup_free_ char *owner = with_owner ? owner_name(c->owner) : NULL;

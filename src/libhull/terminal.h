@@ -20,6 +20,9 @@ int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *m
 /* Connect to the AF_UNIX socket at path, send master_fd in one SCM_RIGHTS message,
  * close. Does not wait for the peer to read it (runc's protocol). */
 int hull_console_socket_send(const char *path, int master_fd, struct hull_error *err);
+/* The same hand-off for any fd (--pidfd-socket): name is the message payload, what
+ * prefixes errors (e.g. "pidfd socket"). */
+int hull_send_fd_to_socket(const char *path, int fd, const char *name, const char *what, struct hull_error *err);
 
 /* Foreground: put hull's stdin in raw mode (when it is a tty), copy stdin -> master and
  * master -> stdout, forward SIGWINCH as a resize, until pid exits; restore the tty.

@@ -182,7 +182,7 @@ int hull_read_file_at(int dirfd, const char *path, size_t max, char **out, size_
 	return 0;
 }
 
-int hull_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+static int write_file_replace(const char *path, const void *buf, size_t len, mode_t mode, bool sync)
 {
 	_cleanup_free_ char *tmp = NULL;
 	const char *slash = strrchr(path, '/');
@@ -196,11 +196,21 @@ int hull_write_file_atomic(const char *path, const void *buf, size_t len, mode_t
 	int r = hull_write_all(fd, buf, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
 	if (r < 0)
 		unlink(tmp);
 	return r;
+}
+
+int hull_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_file_replace(path, buf, len, mode, true);
+}
+
+int hull_write_state_file(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	return write_file_replace(path, buf, len, mode, false);
 }

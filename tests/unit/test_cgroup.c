@@ -5,7 +5,10 @@
 #include <check.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 START_TEST(test_shares_to_weight)
 {
@@ -15,6 +18,9 @@ START_TEST(test_shares_to_weight)
 	ck_assert_uint_eq(cg_blkio_to_io_weight(10), 1);
 	ck_assert_uint_eq(cg_blkio_to_io_weight(1000), 10000);
 	ck_assert_uint_eq(cg_blkio_to_io_weight(500), 4950);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(300), 2930);
+	ck_assert_uint_eq(cg_shares_to_weight(512), 20);
+	ck_assert_uint_eq(cg_shares_to_weight(2048), 79);
 }
 END_TEST
 
@@ -165,6 +171,59 @@ START_TEST(test_live_roundtrip)
 }
 END_TEST
 
+START_TEST(test_keyed)
+{
+	uint64_t v = 0;
+	const char *ev = "low 0\nhigh 0\nmax 4\noom 2\noom_kill 1\noom_group_kill 0\n";
+	ck_assert_int_eq(cg_keyed_u64(ev, "oom_kill", &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(cg_keyed_u64(ev, "oom", &v), 0); /* not confused with oom_kill */
+	ck_assert_uint_eq(v, 2);
+	ck_assert_int_eq(cg_keyed_u64(ev, "nosuch", &v), -ENOENT);
+}
+END_TEST
+
+/* Live: SIGKILL to all of a frozen cgroup must leave it thawed and empty (on v1 a frozen
+ * task only dies once thawed; runc thaws too). */
+START_TEST(test_live_kill_frozen)
+{
+	if (geteuid() != 0 || strcmp(hull_cgroup_host_mode(), "none") == 0)
+		return;
+	char path[64];
+	snprintf(path, sizeof(path), "/hull-unit-%d/k", (int)getpid());
+	struct hull_cgroup_config cfg = { .id = "unitk", .cgroups_path = path };
+	struct hull_error err = { 0 };
+	struct hull_cgroup *cg = NULL;
+	ck_assert_msg(hull_cgroup_create(&cfg, NULL, &cg, &err) == 0, "%s", err.msg);
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_msg(hull_cgroup_enter(cg, child, &err) == 0, "%s", err.msg);
+	ck_assert_msg(hull_cgroup_freeze(cg, true, &err) == 0, "%s", err.msg);
+	ck_assert_msg(hull_cgroup_kill_all(cg, SIGKILL, &err) == 0, "%s", err.msg);
+	int st = 0;
+	pid_t w = 0;
+	for (int i = 0; i < 200 && w == 0; i++) {
+		w = waitpid(child, &st, WNOHANG);
+		if (w == 0)
+			usleep(10000);
+	}
+	if (w == 0) {
+		hull_cgroup_freeze(cg, false, &err);
+		waitpid(child, &st, 0);
+	}
+	ck_assert_int_eq(w, child);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	bool frozen = true;
+	ck_assert_int_eq(hull_cgroup_is_frozen(cg, &frozen), 0);
+	ck_assert(!frozen);
+	ck_assert_msg(hull_cgroup_destroy(cg, &err) == 0, "%s", err.msg);
+	hull_cgroup_free(cg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -176,6 +235,8 @@ int main(void)
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_device_rules);
 	tcase_add_test(tc, test_live_roundtrip);
+	tcase_add_test(tc, test_keyed);
+	tcase_add_test(tc, test_live_kill_frozen);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

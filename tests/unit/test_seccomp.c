@@ -63,10 +63,18 @@ static char *compile_error(const char *seccomp_json)
 	return err.msg;
 }
 
+/* The raw syscall: a sanitizer build's _exit runs a leak check first, and that needs
+ * syscalls the restrictive test filters refuse. */
+static __attribute__((noreturn)) void raw_exit(int code)
+{
+	for (;;)
+		syscall(SYS_exit_group, code);
+}
+
 static void on_sigsys(int sig)
 {
 	(void)sig;
-	_exit(R_TRAPPED);
+	raw_exit(R_TRAPPED);
 }
 
 /* Load f in a child (with no_new_privs, like a container with noNewPrivileges) and
@@ -81,9 +89,9 @@ static int probe(struct hull_seccomp_filter *f, long nr, long a0, long a1, long 
 		struct hull_error err = { 0 };
 		int fd;
 		if (hull_seccomp_load(f, &fd, &err) < 0)
-			_exit(R_LOAD_FAILED);
+			raw_exit(R_LOAD_FAILED);
 		long r = syscall(nr, a0, a1, a2, 0, 0, 0);
-		_exit(r < 0 ? (errno < 200 ? errno : 199) : 0);
+		raw_exit(r < 0 ? (errno < 200 ? errno : 199) : 0);
 	}
 	int st;
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
@@ -514,6 +522,7 @@ int main(void)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("compile");
+	tcase_set_timeout(tc, 60); /* test_too_big compiles 5000 rules: slow under ASan/valgrind */
 	tcase_add_test(tc, test_no_section);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_errors_unparsed);

@@ -60,7 +60,7 @@ done
 rfs=$root/rootfs
 mkdir -p "$rfs"/{bin,proc,sys,dev,tmp,etc,root}
 cp "$busybox" "$rfs/bin/busybox"
-for a in sh ls cat echo sleep true false id head dd mkdir sh grep; do ln -sf busybox "$rfs/bin/$a"; done
+for a in sh ls cat echo sleep true false id head dd mkdir grep seq; do ln -sf busybox "$rfs/bin/$a"; done
 echo "root:x:0:0:root:/root:/bin/sh" >"$rfs/etc/passwd"
 echo "root:x:0:" >"$rfs/etc/group"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"

@@ -22,3 +22,28 @@ expect_fail_match() {
 }
 CG=/sys/fs/cgroup
 have_cgtool() { command -v cgtool >/dev/null; }
+# Containers: a bundle at $1 over the busybox /rootfs, with linux.resources $2, process args
+# $3 (a JSON array) and extra mounts $4 (JSON objects, comma-led). cgroupsPath /hull-vm-ct/<name>.
+HROOT=/run/hull-vm
+h() { hull --root $HROOT "$@"; }
+mkbundle() {
+	mkdir -p "$1"
+	[ -e "$1/rootfs" ] || ln -s /rootfs "$1/rootfs"
+	cat >"$1/config.json" <<JSON
+{"ociVersion":"1.0.2","process":{"terminal":false,"user":{"uid":0,"gid":0},"args":$3,
+ "env":["PATH=/bin"],"cwd":"/"},"root":{"path":"rootfs"},"hostname":"vm",
+ "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+  {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=755"]}${4:-}],
+ "linux":{"cgroupsPath":"/hull-vm-ct/$(basename "$1")",
+  "namespaces":[{"type":"pid"},{"type":"mount"},{"type":"ipc"},{"type":"uts"}],
+  "resources":$2}}
+JSON
+}
+# Start detached; the container keeps the stdio it gets, so give it a file, never a pipe.
+start_ct() { # bundle id
+	h run -d --bundle "$1" "$2" </dev/null >/tmp/ct-$2.out 2>&1
+}
+state_of() { h state "$1" 2>/dev/null | sed -n 's/.*"status": "\([a-z]*\)".*/\1/p'; }
+pid_of() { h state "$1" 2>/dev/null | sed -n 's/.*"pid": \([0-9]*\).*/\1/p'; }
+# wait_until COND: up to ~10 s for the shell condition to hold (TCG is slow).
+wait_until() { i=0; while [ $i -lt 100 ]; do eval "$1" && return 0; sleep 0.1; i=$((i + 1)); done; eval "$1"; }

@@ -1,0 +1,60 @@
+#!/bin/bash
+# bench/image-run.sh - row 7c: `hull image run --rm` vs `podman run --rm` of the same cached image
+# (hull's busybox demo image, mk/busybox-oci.sh), /bin/true, no network, interleaved by rounds.
+# podman gets its own --root/--runroot under a temp dir (the host's podman store is not touched),
+# cgroupfs, runc (crun 1.8 refuses this hybrid host), file events, and nofile/nproc ulimits of
+# 1024: its defaults raise them, which needs CAP_SYS_RESOURCE that this machine lacks.
+# usage: HULL=/path/hull HULL_IMAGE=/path/hull-image bench/image-run.sh [ROUNDS]   (root)
+# Prints hyperfine's output, then a last line with both medians and the ratio.
+set -euo pipefail
+HULL=${HULL:-hull}
+ROUNDS=${1:-5}
+here=$(cd "$(dirname "$0")" && pwd)
+for t in hyperfine podman skopeo python3; do
+	command -v "$t" >/dev/null || { echo "bench/image-run.sh: needs $t" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "bench/image-run.sh: run as root" >&2; exit 1; }
+# Mounts podman or hull make stay in a private namespace of this script.
+if [ -z "${IRUN_IN_NS:-}" ]; then
+	export IRUN_IN_NS=1
+	exec unshare -m --propagation private "$0" "$@"
+fi
+W=$(mktemp -d /tmp/hl-bench-irun.XXXXXX)
+PM="podman --root $W/pm --runroot $W/pmrun --cgroup-manager cgroupfs --events-backend file --runtime /usr/sbin/runc"
+HI="$HULL image --store $W/S --root $W/root"
+cleanup() {
+	$PM rm -a -f >/dev/null 2>&1 || true
+	$PM rmi -a -f >/dev/null 2>&1 || true
+	grep -o " $W[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+sh "$here/../mk/busybox-oci.sh" "$W/demo"
+$HI import "$W/demo" busybox >/dev/null
+skopeo copy -q "oci:$W/demo:latest" "containers-storage:[overlay@$W/pm+$W/pmrun]localhost/busybox:latest"
+# One run each fills hull's layer cache and checks that both work at all.
+$HI run --rm busybox true
+$PM run --rm --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+	localhost/busybox:latest true
+
+hull_cmd="$HI run --rm busybox true"
+pm_cmd="$PM run --rm --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/busybox:latest true"
+for ((r = 0; r < ROUNDS; r++)); do
+	if ((r % 2 == 0)); then
+		set -- -n hull "$hull_cmd" -n podman "$pm_cmd"
+	else
+		set -- -n podman "$pm_cmd" -n hull "$hull_cmd"
+	fi
+	hyperfine -N --style basic $([ $r = 0 ] && echo --warmup 2) --runs 4 --export-json "$W/r$r.json" "$@"
+done
+python3 - "$W"/r*.json <<'PY'
+import json, statistics, sys
+t = {}
+for f in sys.argv[1:]:
+    for x in json.load(open(f))["results"]:
+        t.setdefault(x["command"], []).extend(x["times"])
+h, p = statistics.median(t["hull"]), statistics.median(t["podman"])
+print("image run --rm: hull %.1f ms, podman %.1f ms (median of %d), hull/podman = %.2f%s"
+      % (h * 1e3, p * 1e3, len(t["hull"]), h / p, "" if h / p <= 0.3 else " (target 0.3: MISS)"))
+PY

@@ -1,0 +1,13 @@
+# bench.mk - `make bench`: hull side by side with crun and runc (bench/run.sh, BENCHMARKS.md).
+#   make bench                  full run (several minutes; the image unpack row alone takes minutes)
+#   make bench BENCH_QUICK=1    rows 1-6 with fewer samples, pull and image run: under 2 minutes
+#   make bench BENCH_OUT=DIR    keep the raw hyperfine JSON and the table in DIR
+# Needs root, hyperfine, time (/usr/bin/time), runc, crun; the image rows also podman, skopeo, umoci.
+BENCH_QUICK ?= 0
+
+bench: all
+	@scripts/install-deps.sh test
+	BENCH_QUICK=$(BENCH_QUICK) $(if $(BENCH_OUT),BENCH_OUT=$(abspath $(BENCH_OUT))) \
+		HULL=$(abspath $(O)/hull) HULL_IMAGE=$(abspath $(O)/hull-image) bench/run.sh
+
+.PHONY: bench
