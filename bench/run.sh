@@ -44,6 +44,14 @@ fi
 W=$(mktemp -d /tmp/hull-bench.XXXXXX)
 OUT=${BENCH_OUT:-$W/out}
 mkdir -p "$OUT" "$W/root"
+# Rows 1-6 run a stripped copy of hull, as `make install` installs it (Debian's runc and crun
+# are stripped too): `hull exec` copies its own binary into a sealed memfd, so size matters.
+HULL_BUILT=$HULL
+if [ "${BENCH_NO_STRIP:-0}" != 1 ]; then
+	cp "$HULL" "$W/hull"
+	strip "$W/hull"
+	HULL=$W/hull
+fi
 ID=hb$$
 LOG=$OUT/bench.log
 : >"$LOG"
@@ -68,8 +76,12 @@ cleanup() {
 		done
 	done
 	umount "$W/root" 2>/dev/null
-	rm -rf "$W/root" "$W/b" "$W/bs"
-	[ -n "${BENCH_OUT:-}" ] || echo "bench: results in $OUT" >&2
+	if [ -n "${BENCH_OUT:-}" ]; then
+		rm -rf "$W"
+	else
+		find "$W" -mindepth 1 -maxdepth 1 ! -name out -exec rm -rf {} +
+		echo "bench: results in $OUT" >&2
+	fi
 }
 trap cleanup EXIT
 
@@ -123,7 +135,7 @@ fi
 	echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 	echo "cgroups: $(stat -fc %T /sys/fs/cgroup)$([ -d /sys/fs/cgroup/unified ] && echo ' + unified (hybrid)')"
 	echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "hull: $("$HULL" --version | head -1) ($HULL)"
+	echo "hull: $("$HULL" --version | head -1) ($HULL_BUILT$([ "$HULL" != "$HULL_BUILT" ] && echo ', run stripped'))"
 	echo "crun: $("$CRUN" --version | head -1)"
 	echo "runc: $("$RUNC" --version | head -1)"
 	echo "hyperfine: $(hyperfine --version)"
@@ -225,7 +237,7 @@ table() {
 
 # The exec floor's target: the same namespaces around a sleeping process (pid 1 of its pid
 # namespace, so it only dies of SIGKILL).
-unshare -p -n -i -u -m -C -f chroot "$B/rootfs" /bin/sleep 1000000 &
+unshare -p -n -i -u -m -C -f chroot "$B/rootfs" /bin/sleep 1000000 2>>"$LOG" &
 FLOOR_UNSHARE=$!
 FLOOR_PID=
 for _ in $(seq 50); do
@@ -246,7 +258,7 @@ wait "$FLOOR_UNSHARE" 2>/dev/null || true
 FLOOR_PID=
 
 # Row 5b: binary sizes (stripped copies).
-for b in hull:"$HULL" crun:"$CRUN" runc:"$RUNC"; do
+for b in hull:"$HULL_BUILT" crun:"$CRUN" runc:"$RUNC"; do
 	n=${b%%:*} p=${b#*:}
 	cp "$p" "$W/$n.strip" && strip "$W/$n.strip" 2>/dev/null || true
 	libs=0
@@ -273,7 +285,7 @@ if [ -x "$HULL_IMAGE" ]; then
 			continue
 		fi
 		echo "== image $s" >&2
-		HULL_IMAGE=$HULL_IMAGE HULL=$HULL timeout 1200 bash "$here/$s.sh" "$([ $s = image-run ] && echo "$ir" || echo 3)" \
+		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$([ $s = image-run ] && echo "$ir" || echo 3)" \
 			>"$OUT/image-$s.txt" 2>>"$LOG" || note "image $s: bench/$s.sh failed (see $LOG)"
 	done
 fi

@@ -76,14 +76,25 @@ static int load_or_pull(struct hl_globals *g, const struct hl_store *s, const ch
 	hull_error_clear(err);
 	char *argv[] = { "pull", (char *)ref, NULL };
 	struct cli_command c = { "pull", NULL, "REF", "pull", NULL };
-	if (hl_cmd_pull(&c, 2, argv, g) != 0)
+	/* Pull progress goes to stderr (as docker run's): stdout belongs to the workload. */
+	fflush(stdout);
+	int saved = dup(1);
+	if (saved >= 0)
+		dup2(2, 1);
+	int pr = hl_cmd_pull(&c, 2, argv, g);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, 1);
+		close(saved);
+	}
+	if (pr != 0)
 		return hull_fail(err, ENOENT, "image %s: not in the store and the pull failed", ref);
 	return hl_image_load(s, ref, img, err);
 }
 
 struct ctr {
 	char *dir, *rootfs;
-	bool mounted;
+	bool made, mounted; /* made: the bundle directory is ours to remove */
 };
 
 static void ctr_cleanup(struct ctr *c, bool remove)
@@ -92,7 +103,7 @@ static void ctr_cleanup(struct ctr *c, bool remove)
 	if (c->mounted && umount2(c->rootfs, MNT_DETACH) < 0)
 		hull_warn("unmount %s: %s", c->rootfs, strerror(errno));
 	c->mounted = false;
-	if (remove && hl_rm_rf(c->dir, &e) < 0)
+	if (remove && c->made && hl_rm_rf(c->dir, &e) < 0)
 		hull_warn("%s", e.msg);
 	hull_error_clear(&e);
 }
@@ -109,7 +120,9 @@ static int make_bundle(const struct hl_store *s, const struct hl_image *img, con
 	if (mkdir(c->dir, 0700) < 0)
 		return hull_fail(err, errno, errno == EEXIST ? "container name \"%s\" is already in use" : "mkdir %s",
 				 errno == EEXIST ? id : c->dir);
-	if (f->copy) {
+	c->made = true;
+	/* Mounting an overlay takes CAP_SYS_ADMIN here: unprivileged callers get a copy. */
+	if (f->copy || geteuid() != 0) {
 		if (hl_unpack_copy(s, img, c->rootfs, err) < 0)
 			return -1;
 	} else {
@@ -124,8 +137,22 @@ static int make_bundle(const struct hl_store *s, const struct hl_image *img, con
 	return hl_bundle_write_config(img, c->dir, bo, err);
 }
 
+/* The id names a directory under the store: no "/", no "." or ".." (libhull checks it again). */
+static bool id_ok(const char *id)
+{
+	if (*id == '\0' || strlen(id) > 128 || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_' || *p == '-' || *p == '.' || *p == '+'))
+			return false;
+	return true;
+}
+
 static int run(struct hl_globals *g, const struct run_flags *f, char **pos, int npos, struct hull_error *err)
 {
+	if (f->name && !id_ok(f->name))
+		return hull_fail(err, EINVAL, "--name \"%s\": use letters, digits and _ - . +", f->name);
 	if (f->rm && f->detach)
 		return hull_fail(err, EINVAL, "--rm and -d together: nothing would remain to clean up after a detached container");
 	if (f->net && strcmp(f->net, "none") && strcmp(f->net, "host"))
@@ -154,9 +181,9 @@ static int run(struct hl_globals *g, const struct run_flags *f, char **pos, int 
 		r = hl_netns_new_with_lo(err);
 		bo.netns_path = netns;
 	}
-	bool made = false;
+	bool loaded = false;
 	if (r == 0) {
-		made = true;
+		loaded = true;
 		r = make_bundle(s, img, id, f, &bo, &c, err);
 	}
 	if (r == 0) {
@@ -164,7 +191,7 @@ static int run(struct hl_globals *g, const struct run_flags *f, char **pos, int 
 		r = hull_run(&go, id, &o, &status, err);
 	}
 	/* Detached: the rootfs stays mounted for the running container. */
-	if (!(r == 0 && f->detach) && made)
+	if (!(r == 0 && f->detach) && loaded)
 		ctr_cleanup(&c, f->rm || r < 0);
 	free(c.dir);
 	free(c.rootfs);

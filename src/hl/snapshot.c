@@ -161,6 +161,8 @@ static int build_child(const struct hl_store *s, const struct hl_image *img, siz
 		return hull_fail(err, errno, "private mount namespace for unpacking");
 	_cleanup_free_ char *merged = xasprintf("%s/merged", tmp);
 	_cleanup_free_ char *lower = lowerdirs(chain, i);
+	if (strpbrk(tmp, ",:\\"))
+		return hull_fail(err, EINVAL, "%s: overlay options cannot hold a path with ',' ':' or '\\'", tmp);
 	_cleanup_free_ char *opts = xasprintf("%s,upperdir=%s/fs,workdir=%s/work", lower, tmp, tmp);
 	if (mount_overlay_in(snapdir, opts, merged, err) < 0)
 		return -1;
@@ -287,10 +289,18 @@ int hl_overlay_mount(const struct hl_store *s, const struct hl_image *img, const
 		return hull_fail(err, errno, "create the overlay directories in %s", state_dir);
 	_cleanup_strv_ char **chain = hl_chain_ids(img);
 	_cleanup_free_ char *lower = lowerdirs(chain, img->n_layers);
+	if (strpbrk(sd, ",:\\"))
+		return hull_fail(err, EINVAL, "%s: overlay options cannot hold a path with ',' ':' or '\\'", sd);
 	/* volatile: no sync of the whole upper filesystem at unmount (tens of ms) for a
-	 * container whose writable layer is thrown away anyway. */
-	_cleanup_free_ char *opts = xasprintf("%s,upperdir=%s,workdir=%s%s", lower, upper, work,
-					      is_volatile ? ",volatile" : "");
+	 * container whose writable layer is thrown away anyway (kernels before 5.10 lack it). */
+	_cleanup_free_ char *opts = xasprintf("%s,upperdir=%s,workdir=%s", lower, upper, work);
+	if (is_volatile) {
+		_cleanup_free_ char *vopts = xasprintf("%s,volatile", opts);
+		struct hull_error e = { 0 };
+		if (mount_overlay_in(dir, vopts, rootfs, &e) == 0)
+			return 0;
+		hull_error_clear(&e);
+	}
 	return mount_overlay_in(dir, opts, rootfs, err);
 }
 

@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -128,6 +129,11 @@ static int pty_cb(void *ud, int master, struct hull_error *err)
 	if (cx->pty_master >= 0)
 		close(cx->pty_master);
 	cx->pty_master = master; /* foreground run relays it */
+	/* The caller's terminal size, before the workload can look (the relay only
+	 * starts after start); it wins over process.consoleSize, as with runc. */
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
 	return 0;
 }
 

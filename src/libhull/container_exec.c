@@ -81,6 +81,10 @@ static int process_from_config(struct exec_ctx *x, struct hull_error *err)
 		p->selinux_label = xstrdup(o->process_label);
 	}
 	apply_caps(p, o->caps);
+	for (size_t i = 0; o->env && o->env[i]; i++)
+		if (!strchr(o->env[i], '=') || o->env[i][0] == '=')
+			return hull_fail_plain(err, EINVAL, "--env: invalid environment variable \"%s\": want NAME=value",
+					       o->env[i]);
 	p->env = strv_append(p->env, o->env);
 	p->terminal = o->tty;
 	if (o->no_new_privs >= 0)

@@ -1,5 +1,9 @@
 /* exec_child.c - spawning an exec'd process: clone, join the init's namespaces, set up, execve.
  *
+ * The per-process steps are hull_process_prepare()'s two halves: the attributes
+ * (hull_attrs_apply_process) before the namespaces are joined, cwd and PATH lookup
+ * inside the container's root after.
+ *
  * Protocol on the SEQPACKET sync socket (process.h):
  *   parent: clone -> enter the cgroup -> GO
  *   child:  join namespaces (fork once more into a pid/time namespace, the grandchild
@@ -29,6 +33,7 @@
 #include "exec_internal.h"
 #include "namespaces.h"
 #include "process.h"
+#include "process_attrs.h"
 #include "seccomp.h"
 #include "terminal.h"
 #include "util.h"
@@ -158,18 +163,45 @@ static int child_join(struct exec_child *x, struct hull_error *err)
 	return 0;
 }
 
-/* The per-process steps that write /proc/self files: in a user namespace a
- * non-dumpable process's /proc/self belongs to host root, out of the container
- * root's reach, so they run dumpable there (the sealed binary still hides hull). */
-static int child_prepare(struct exec_child *x, char **path, struct hull_error *err)
+/* In the container's root: chdir to process.cwd, resolve args[0] on its PATH. */
+static int child_cwd_and_path(struct exec_child *x, char **path, struct hull_error *err)
 {
-	bool toggle = x->cfg->c->userns;
-	if (toggle)
-		prctl(PR_SET_DUMPABLE, 1);
-	int r = hull_process_prepare(x->cfg->c->spec, x->cfg->p, path, err);
-	if (toggle)
-		prctl(PR_SET_DUMPABLE, 0);
-	return r;
+	const struct hull_process *p = x->cfg->p;
+	if (hull_attrs_chdir(p, err) < 0)
+		return -1;
+	if (!p->args || !p->args[0])
+		return hull_fail(err, EINVAL, "process.args must not be empty");
+	return hull_process_lookpath(p->args[0], p->env, path, err);
+}
+
+/* runc's rule: without HOME in the env, the user's home from the container's
+ * /etc/passwd, else "/". NULL when the env has one. */
+static char *home_env(const struct hull_process *p)
+{
+	for (size_t i = 0; p->env && p->env[i]; i++)
+		if (hull_str_has_prefix(p->env[i], "HOME="))
+			return NULL;
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *field[7] = { 0 }, *tok = line;
+		size_t n = 0;
+		for (char *q = line; n < 7; q++) {
+			if (*q == ':' || *q == '\n' || *q == '\0') {
+				bool end = *q != ':';
+				*q = '\0';
+				field[n++] = tok;
+				tok = q + 1;
+				if (end)
+					break;
+			}
+		}
+		char *e;
+		if (n >= 6 && *field[2] && strtoul(field[2], &e, 10) == p->uid && !*e && *field[5])
+			return xasprintf("HOME=%s", field[5]);
+	}
+	return xstrdup("HOME=/");
 }
 
 static int child_main(struct exec_child *x, struct hull_error *err)
@@ -184,17 +216,27 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	if (cfg->seccomp_state && hull_seccomp_connect_listener(cfg->seccomp, &cfg->c->spec->linux_.seccomp,
 								  cfg->seccomp_state, err) < 0)
 		return -1;
-	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0 || child_join(x, err) < 0)
+	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
+		return -1;
+	/* hull_process_prepare()'s attribute half runs here, still in the host's user
+	 * namespace and already in the cgroup: raising rlimits (runc sets them from the
+	 * parent for the same reason) or lowering oom_score_adj works there, the
+	 * non-dumpable /proc/self files are writable, and all of it (rlimits, oom score,
+	 * scheduler, io priority, personality, affinity, umask) is inherited by the fork
+	 * into the pid namespace (but a scheduler policy with SCHED_FLAG_RESET_ON_FORK). */
+	if (hull_attrs_apply_process(cfg->c->spec, cfg->p, err) < 0 || child_join(x, err) < 0)
 		return -1;
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report to hull");
 	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
-	if (child_identity(x, err) < 0 || child_terminal(x, err) < 0 || child_prepare(x, &path, err) < 0)
+	if (child_identity(x, err) < 0 || child_terminal(x, err) < 0 || child_cwd_and_path(x, &path, err) < 0)
 		return -1;
+	_cleanup_free_ char *home = home_env(cfg->p);
+	char *extra[2] = { home, NULL };
 	prctl(PR_SET_PDEATHSIG, 0);
-	return hull_process_exec(cfg->p, path, cfg->seccomp, !cfg->c->setgroups_denied, cfg->preserve_fds, NULL,
+	return hull_process_exec(cfg->p, path, cfg->seccomp, !cfg->c->setgroups_denied, cfg->preserve_fds, extra,
 				 err);
 }
 

@@ -199,7 +199,8 @@ struct hull_exec_opts {
  * the caller's fds 0-2 (or relays the tty), forwards signals, waits and stores the
  * status in *exit_status as a shell would (128+N when killed by signal N). Detached:
  * returns once the process runs (*exit_status 0). A process that cannot be started
- * (missing binary, bad cwd, bad user) fails with the child's own message. */
+ * (missing binary, bad cwd, bad user) fails with the child's own message. Front ends
+ * should call hull_reexec_sealed() first (the hull CLI does). */
 int hull_exec(const struct hull_global_opts *g, const char *id, const struct hull_exec_opts *o, int *exit_status,
 	      struct hull_error *err);
 

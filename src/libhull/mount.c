@@ -15,6 +15,8 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 
 /* ---- small wrappers over the new mount API -------------------------------------- */
@@ -204,6 +206,11 @@ static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, c
 		if (dest < 0)
 			return hull_fail(err, errno, "%s: create %s in the rootfs", what, m->destination);
 	}
+	/* The written destination was checked (mount_validate.c); a symlink in the rootfs
+	 * may still lead into /proc, where a mount could uncover masked entries. */
+	struct statfs sfs;
+	if (fstatfs(dest, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC && !hull_mount_proc_entry_ok(m->destination))
+		return hull_fail(err, 0, "%s: %s cannot be mounted because it is inside /proc", what, m->destination);
 	_cleanup_free_ char *mode_opt = NULL;
 	struct stat st;
 	if (existed && !o->bind && is_type(m, "tmpfs") && fstat(dest, &st) == 0 && S_ISDIR(st.st_mode))
@@ -213,7 +220,13 @@ static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, c
 		o->attr_set &= ~(uint64_t)MOUNT_ATTR_RDONLY;
 
 	_cleanup_close_ int tree = make_tree(ctx, m, o, mode_opt, what, err);
-	if (tree < 0 || apply_attrs(tree, o, what, err) < 0)
+	if (tree < 0)
+		return -1;
+	/* A bind on /proc must bring a procfs, not a directory of fake files (runc's rule). */
+	if (o->bind && hull_path_is(m->destination, "/proc") &&
+	    (fstatfs(tree, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC))
+		return hull_fail(err, 0, "%s: /proc cannot be mounted because it is not of type proc", what);
+	if (apply_attrs(tree, o, what, err) < 0)
 		return -1;
 	if ((o->idmap || m->n_uid_mappings || m->n_gid_mappings) && apply_idmap(ctx->spec, m, o, tree, what, err) < 0)
 		return -1;

@@ -45,6 +45,8 @@ unsigned long hull_mount_propagation_flags(const char *name);
 const char *hull_mount_option_name(size_t i);
 /* Is this mount a bind mount (type "bind", or a "bind"/"rbind" option)? */
 bool hull_mount_is_bind(const struct hull_mount *m);
+/* True for the few files below /proc that may be mount destinations (lxcfs's). */
+bool hull_mount_proc_entry_ok(const char *dest);
 
 /* ---- path resolution inside the rootfs (mount_resolve.c) ---- */
 

@@ -66,25 +66,18 @@ static const char *const proc_mount_ok[] = { "/proc/cpuinfo", "/proc/diskstats",
 					     "/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
 					     "/proc/net/dev", "/proc/sys/kernel/ns_last_pid", NULL };
 
-/* A procfs (or anything) mounted below /proc, e.g. on /proc/sys/kernel, would show the
- * entries maskedPaths hide (its /proc/sys/kernel/keys is /proc/keys) or let a fake
- * file take the place of one hull writes: refuse like runc. /proc itself must be procfs.
- * The destination is checked as written (cleaned of "//", "." and ".."). */
-static int check_proc_destination(size_t i, const struct hull_mount *m, bool bind, struct hull_error *err)
+/* m->destination cleaned of "//", "." and ".." (caller frees). */
+static char *clean_dest(const char *dest)
 {
-	if (!m->destination)
-		return 0;
-	_cleanup_free_ char *d = xstrdup(m->destination);
-	char *out = d;
-	for (const char *p = m->destination; *p;) {
+	char *d = xstrdup(dest), *out = d;
+	for (const char *p = dest; *p;) {
 		while (*p == '/')
 			p++;
 		size_t n = strcspn(p, "/");
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			while (out > d && *--out != '/')
 				;
-		} else {
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
 			*out++ = '/';
 			memmove(out, p, n);
 			out += n;
@@ -92,19 +85,37 @@ static int check_proc_destination(size_t i, const struct hull_mount *m, bool bin
 		p += n;
 	}
 	*out = '\0';
+	return d;
+}
+
+bool hull_mount_proc_entry_ok(const char *dest)
+{
+	_cleanup_free_ char *d = clean_dest(dest);
+	for (size_t k = 0; proc_mount_ok[k]; k++)
+		if (strcmp(d, proc_mount_ok[k]) == 0)
+			return true;
+	return false;
+}
+
+/* A procfs (or anything) mounted below /proc, e.g. on /proc/sys/kernel, would show the
+ * entries maskedPaths hide (its /proc/sys/kernel/keys is /proc/keys) or let a fake
+ * file take the place of one hull writes: refuse like runc. /proc itself must be procfs.
+ * This looks at the destination as written; mount.c refuses a destination that turns
+ * out to be on a procfs once symlinks are resolved. */
+static int check_proc_destination(size_t i, const struct hull_mount *m, bool bind, struct hull_error *err)
+{
+	if (!m->destination)
+		return 0;
+	_cleanup_free_ char *d = clean_dest(m->destination);
 	if (strcmp(d, "/proc") == 0) {
-		if (!bind && m->type && strcmp(m->type, "proc") == 0)
+		/* a bind must bring a procfs: mount.c checks the opened source */
+		if (bind || (m->type && strcmp(m->type, "proc") == 0))
 			return 0;
-		if (bind)
-			return 0; /* a bind of procfs (the source is checked by the mount code) */
 		return hull_fail(err, 0, "mounts[%zu].destination: /proc cannot be mounted because it is not of type proc",
 				 i);
 	}
-	if (!hull_str_has_prefix(d, "/proc/"))
+	if (!hull_str_has_prefix(d, "/proc/") || hull_mount_proc_entry_ok(d))
 		return 0;
-	for (size_t k = 0; proc_mount_ok[k]; k++)
-		if (strcmp(d, proc_mount_ok[k]) == 0)
-			return 0;
 	return hull_fail(err, 0, "mounts[%zu].destination: %.200s cannot be mounted because it is inside /proc", i,
 			 m->destination);
 }

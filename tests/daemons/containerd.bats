@@ -94,8 +94,7 @@ EOF
 
 teardown_file() {
 	[ -n "${CTRD:-}" ] || return 0
-	local pid
-	local ns
+	local pid ns id
 	if [ -S "$CTRD/c.sock" ]; then
 		for ns in "$CTRD_NS" k8s.io; do
 			for id in $(ctr -a "$CTRD/c.sock" -n "$ns" task ls -q 2>/dev/null); do
@@ -140,7 +139,8 @@ teardown() {
 	local id
 	for id in $(ctrd container ls -q 2>/dev/null); do
 		ctrd task kill -a -s SIGKILL "$id" >/dev/null 2>&1
-		wait_until 5 task_gone "$id" || ctrd task rm -f "$id" >/dev/null 2>&1
+		wait_until 5 task_gone "$id"
+		ctrd task rm -f "$id" >/dev/null 2>&1
 		ctrd container rm "$id" >/dev/null 2>&1
 	done
 	true
@@ -150,7 +150,8 @@ ctrd() {
 	ctr -a "$CTRD/c.sock" -n "$CTRD_NS" "$@"
 }
 
-# ctr run with hull: FLAGS... ID [ARGS...] (the image is inserted before the ID).
+# ctr run with hull: FLAGS... ID [ARGS...] (the image is inserted before the ID; flags
+# that take a value must be written --flag=value).
 ctr_run() {
 	local flags=()
 	while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do
@@ -203,7 +204,7 @@ run_detached() {
 
 @test "ctr run -t: a tty, and the exit code" {
 	command -v script >/dev/null || skip "needs script (bsdutils)"
-	run script -qec "ctr -a $CTRD/c.sock -n $CTRD_NS run -t --rm --fifo-dir $CTRD/fifo --runc-root $CTRD/runc --runc-binary $HULL $IMAGE c$N sh -c 'tty; exit 4'" /dev/null
+	run script -qec "ctr -a $CTRD/c.sock -n $CTRD_NS run -t --rm --fifo-dir $CTRD/fifo --runc-root $CTRD/runc --runc-binary $HULL $IMAGE c$N sh -c 'tty; exit 4'" /dev/null </dev/null
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 }
@@ -222,7 +223,7 @@ run_detached() {
 @test "ctr task exec -t: a tty inside a detached container" {
 	command -v script >/dev/null || skip "needs script (bsdutils)"
 	run_detached "c$N" sleep 1000
-	run script -qec "ctr -a $CTRD/c.sock -n $CTRD_NS task exec -t --fifo-dir $CTRD/fifo --exec-id et c$N sh -c 'tty; exit 6'" /dev/null
+	run script -qec "ctr -a $CTRD/c.sock -n $CTRD_NS task exec -t --fifo-dir $CTRD/fifo --exec-id et c$N sh -c 'tty; exit 6'" /dev/null </dev/null
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 }
@@ -445,4 +446,85 @@ cri_status() {
 	cri stopp "$pod"
 	cri rmp "$pod"
 	[ -z "$(ls -A "$CTRD/runc-cri/k8s.io" 2>/dev/null)" ]
+}
+
+@test "CRI: update a running container's resources (runtime update --resources -)" {
+	need_cri
+	local pod cid pid cg
+	pod=$(cri runp "p$N" hull "$CTRD/logs" "/$CTRD_NS-cri")
+	cid=$(cri create "$pod" "c$N" "$IMAGE" "c$N.log" "/$CTRD_NS-cri" hull "$CTRD/logs" sleep 1000)
+	cri start "$cid"
+	pid=$("$HULL" --root "$CTRD/runc-cri/k8s.io" state "$cid" | jq -r .pid)
+	cri update "$cid" 67108864 512
+	# read the limits back from the container's own cgroups (v1 or v2)
+	cg=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup")
+	if [ -n "$cg" ] && [ -f "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes" ]; then
+		[ "$(cat "/sys/fs/cgroup/memory$cg/memory.limit_in_bytes")" = 67108864 ]
+		cg=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' "/proc/$pid/cgroup")
+		[ "$(cat /sys/fs/cgroup/cpu*/"$cg"/cpu.shares | head -1)" = 512 ]
+	else
+		cg=$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")
+		[ "$(cat "/sys/fs/cgroup$cg/memory.max")" = 67108864 ]
+	fi
+	cri stop "$cid"
+	cri rm "$cid"
+	cri stopp "$pod"
+	cri rmp "$pod"
+}
+
+@test "ctr task exec --user --cwd, and ctr run --env" {
+	run_detached "c$N" sleep 1000
+	run ctr_exec --exec-id e1 --user 1000 --cwd /tmp "c$N" sh -c 'id -u; pwd'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'1000\n/tmp' ]
+	run ctr_run --rm --env=FOO=bar --cwd=/etc "c$N-b" sh -c 'echo $FOO $(pwd)'
+	[ "$output" = "bar /etc" ]
+}
+
+@test "ctr run --read-only, --mount (bind, ro), --privileged" {
+	mkdir -p "$BATS_TEST_TMPDIR/share"
+	echo shared >"$BATS_TEST_TMPDIR/share/f"
+	run ctr_run --rm --read-only --mount="type=bind,src=$BATS_TEST_TMPDIR/share,dst=/mnt,options=rbind:ro" \
+		"c$N" sh -c 'cat /mnt/f; touch /x || echo rootfs-ro; touch /mnt/y || echo mount-ro'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *shared*rootfs-ro*mount-ro* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/share/y" ]
+	run ctr_run --rm --privileged "c$N-b" sh -c 'grep CapEff /proc/self/status; ls /dev | wc -l'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapEff:"*"$(awk '/^CapBnd/ { print $2 }' /proc/self/status)"* ]]
+}
+
+@test "ctr run --with-ns: a container joins another's pid namespace" {
+	run_detached "c$N" sleep 1000
+	local pid
+	pid=$(task_pid "c$N")
+	run ctr_run --rm --with-ns="pid:/proc/$pid/ns/pid" "c$N-b" cat /proc/1/cmdline
+	[ "$status" -eq 0 ]
+	[[ "$output" == sleep* ]]
+}
+
+@test "ctr run --memory-limit: the OOM killer ends the container (137)" {
+	run ctr_run --rm --memory-limit=16777216 "c$N" sh -c 'x=$(head -c 64000000 /dev/zero | tr "\0" a); echo survived'
+	[ "$status" -eq 137 ]
+	[[ "$output" != *survived* ]]
+}
+
+@test "a killed shim: containerd cleans up through the runtime's delete --force" {
+	run_detached "c$N" sleep 1000
+	local init shim
+	init=$(task_pid "c$N")
+	shim=$(pids_with_arg "-id c$N -address $CTRD/c.sock")
+	[ -n "$shim" ]
+	# containerd 1.6 names the shim's socket sha256(<address>/<namespace>/<id>) in a fixed
+	# dir; a SIGKILLed shim can't remove it, so the test does
+	local sock
+	sock=/run/containerd/s/$(printf '%s' "$CTRD/c.sock/$CTRD_NS/c$N" | sha256sum | cut -d' ' -f1)
+	[ -S "$sock" ]
+	kill -KILL $shim
+	# containerd notices, runs `containerd-shim-runc-v2 delete`, which runs
+	# `$HULL --root ... delete --force c$N`: the init dies and the state goes
+	wait_until 10 task_gone "c$N"
+	wait_until 10 eval '! kill -0 '"$init"' 2>/dev/null'
+	wait_until 10 eval '[ ! -e "$CTRD/runc/$CTRD_NS/c$N" ]'
+	rm -f "$sock"
 }

@@ -12,6 +12,7 @@ that handler's options from config.toml (BinaryName, Root).
   cri.py SOCK create POD NAME IMAGE LOGPATH CGROUP_PARENT HANDLER LOGDIR CMD...  -> container id
   cri.py SOCK start ID | status ID | stop ID | rm ID | stopp POD | rmp POD
   cri.py SOCK exec ID CMD...      (ExecSync: prints stdout, exits with the exit code)
+  cri.py SOCK update ID MEMORY_BYTES CPU_SHARES   (UpdateContainerResources)
 """
 import sys
 
@@ -128,6 +129,10 @@ def main(argv):
         sys.stdout.write(first(r, 1).decode())
         sys.stderr.write(first(r, 2).decode())
         return first(r, 3, 0)
+    elif cmd == "update":
+        # LinuxContainerResources: cpu_shares = 3, memory_limit_in_bytes = 4
+        res = f_int(3, int(args[2])) + f_int(4, int(args[1]))
+        call(channel, "UpdateContainerResources", f_bytes(1, args[0]) + f_bytes(2, res))
     else:
         print("unknown command " + cmd, file=sys.stderr)
         return 2

@@ -58,7 +58,7 @@ default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 
 [engine]
 runtime = "hull"
-runtime_supports_json = ["hull", "crun", "runc"]
+runtime_supports_json = ["hull", "crun", "runc", "kata", "runsc", "krun"]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 tmp_dir = "$PM/tmp"
@@ -173,7 +173,7 @@ pm_exit_code() {
 
 @test "podman run -t: a tty" {
 	command -v script >/dev/null || skip "needs script (bsdutils)"
-	run script -qec "nsenter -t $(cat "$PM/ns.pid") -m -- podman run --cgroup-parent /$PM_CGROUP --rm -t $IMAGE sh -c 'tty; exit 5'" /dev/null
+	run script -qec "nsenter -t $(cat "$PM/ns.pid") -m -- podman run --cgroup-parent /$PM_CGROUP --rm -t $IMAGE sh -c 'tty; exit 5'" /dev/null </dev/null
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"/dev/pts/0"* ]]
 }
@@ -193,7 +193,7 @@ pm_exit_code() {
 @test "podman exec -t under script: a tty" {
 	command -v script >/dev/null || skip "needs script (bsdutils)"
 	prun -d --name "p$N" "$IMAGE" sleep 1000
-	run script -qec "nsenter -t $(cat "$PM/ns.pid") -m -- podman exec -t p$N sh -c 'tty; exit 4'" /dev/null
+	run script -qec "nsenter -t $(cat "$PM/ns.pid") -m -- podman exec -t p$N sh -c 'tty; exit 4'" /dev/null </dev/null
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"/dev/pts/"* ]]
 }
@@ -314,4 +314,38 @@ pm_exit_code() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"does not exist"* ]]
 	[ -z "$(cgroups_named "libpod-$id")" ]
+}
+
+@test "podman run -i: stdin reaches the container" {
+	run bash -c "echo piped-in | nsenter -t $(cat "$PM/ns.pid") -m -- podman run --cgroup-parent /$PM_CGROUP -i --rm $IMAGE cat"
+	[ "$status" -eq 0 ]
+	[ "$output" = piped-in ]
+}
+
+@test "podman run --memory --pids-limit: the container's cgroup limits" {
+	run prun --rm --memory 64m --pids-limit 50 "$IMAGE" sh -c \
+		'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'67108864\n50' ]
+}
+
+@test "podman run --read-only --tmpfs, and --uidmap (a user namespace)" {
+	run prun --rm --read-only --tmpfs /run "$IMAGE" sh -c 'touch /run/x && echo tmpfs-rw; touch /y || echo rootfs-ro'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *tmpfs-rw*rootfs-ro* ]]
+	run prun --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMAGE" sh -c 'cat /proc/self/uid_map; id -u; stat -c %u /bin/busybox'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0"*"100000"*"65536"* ]]
+	[[ "$output" == *$'\n0\n0' ]]
+}
+
+@test "podman restart, logs and exec -d" {
+	prun -d --name "p$N" "$IMAGE" sh -c 'echo started; sleep 1000'
+	pm restart -t 0 "p$N"
+	[ "$(pm_status "p$N")" = running ]
+	run pm logs "p$N"
+	[ "$output" = $'started\nstarted' ]
+	pm exec -d "p$N" sleep 999
+	run pm top "p$N" args
+	[[ "$output" == *"sleep 999"* ]]
 }

@@ -315,3 +315,11 @@ hostile() {
 	[ "$(ls "$S/snapshots")" = "$(ls "$S/snapshots" | grep -v tmp-)" ]
 	[ "$(ls "$S/snapshots" | wc -l)" -eq 3 ]
 }
+
+@test "unpack: an existing DIR/rootfs is refused and left alone" {
+	mkdir -p "$O/B/rootfs" && echo mine >"$O/B/rootfs/f"
+	run hl unpack localhost/l:usrmerge "$O/B"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"already exists"* ]]
+	[ "$(cat "$O/B/rootfs/f")" = mine ]
+}

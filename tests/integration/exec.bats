@@ -138,6 +138,16 @@ init_pid() {
 	run hull exec --cwd /etc "$CT" pwd
 	[ "$status" -eq 0 ]
 	[ "$output" = /etc ]
+	# HOME as runc sets it: from the container's /etc/passwd unless the env has one
+	run hull exec "$CT" sh -c 'echo $HOME'
+	[ "$output" = /root ]
+	run hull exec -u 4242 "$CT" sh -c 'echo $HOME'
+	[ "$output" = / ]
+	run hull exec -e HOME=/given "$CT" sh -c 'echo $HOME'
+	[ "$output" = /given ]
+	run hull exec -e NOEQUALS "$CT" true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"invalid environment variable"*NOEQUALS* ]]
 	# a missing cwd is created (as for the init)
 	run hull exec --cwd /newdir/sub "$CT" pwd
 	[ "$status" -eq 0 ]
@@ -548,6 +558,8 @@ cgroup_dirs() {
 	[ "$(sha256sum <"$HULL")" = "$sum" ]
 	! grep -q "^opened.*$(basename "$HULL")\$" "$BUNDLE/rootfs/watch.log"
 	! grep -q "$HULL" "$BUNDLE/rootfs/watch.log"
+	# whatever the watcher caught of hull (the sealed copy, if anything) it could not open
+	! grep -q '^opened' "$BUNDLE/rootfs/watch.log"
 }
 
 @test "exec leaves nothing behind and the container keeps running" {

@@ -232,11 +232,33 @@ masked_file() {
 	check_no_debris
 }
 
+@test "masking: a symlink in the rootfs cannot lead a mount below /proc" {
+	local f
+	f=$(masked_file)
+	ln -s /proc "$BUNDLE/rootfs/p"
+	update_config '.mounts += [{"destination":"/p/sys/kernel","type":"proc","source":"proc"}]'
+	set_args sh -c "wc -c </proc/sys/kernel/${f#/proc/}"
+	run hrun "$(hull_id mask-link)"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"inside /proc"* ]]
+	check_no_debris
+}
+
 @test "masking: /proc itself must be a procfs" {
 	mkdir "$BATS_TEST_TMPDIR/fakeproc"
 	update_config '.mounts = [.mounts[] | select(.destination != "/proc")]
 		| .mounts += [{"destination":"/proc","type":"tmpfs","source":"tmpfs"}]'
 	run hrun "$(hull_id fakeproc)"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not of type proc"* ]]
+	# a bind of a directory of fake proc files neither
+	echo 0 >"$BATS_TEST_TMPDIR/fakeproc/keys"
+	update_config '.mounts = [.mounts[] | select(.destination != "/proc")]
+		| .mounts += [{"destination":"/proc","type":"bind","source":$s,"options":["rbind"]}]' \
+		--arg s "$BATS_TEST_TMPDIR/fakeproc"
+	run hrun "$(hull_id fakeproc2)"
+	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"not of type proc"* ]]
 	check_no_debris

@@ -505,6 +505,67 @@ START_TEST(test_notify_listener)
 }
 END_TEST
 
+/* The init's way: connect (and render the message) before pivot_root, send at load. */
+START_TEST(test_connect_then_load)
+{
+	char dir[] = "/tmp/hull-test-seccomp-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	_cleanup_free_ char *sock_path = xasprintf("%s/agent.sock", dir);
+	_cleanup_free_ char *profile = xasprintf(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"%s\","
+		"\"syscalls\":[{\"names\":[\"getpgid\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+		sock_path);
+	struct hull_spec *spec = NULL;
+	struct hull_seccomp_filter *f = compile(profile, &spec);
+	int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	strcpy(addr.sun_path, sock_path);
+	ck_assert_int_eq(bind(lsock, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	ck_assert_int_eq(listen(lsock, 1), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		struct hull_error err = { 0 };
+		int nfd = 5;
+		if (hull_seccomp_connect_listener(f, &spec->linux_.seccomp, "{\"id\":\"x\",\"pid\":7}", &err) < 0 ||
+		    hull_seccomp_load(f, &nfd, &err) < 0 || nfd != -1)
+			raw_exit(R_LOAD_FAILED);
+		long r = syscall(SYS_getpgid, 0);
+		raw_exit(r == 31 ? 42 : 1);
+	}
+	int conn = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_int_ge(conn, 0);
+	int nfd = -1;
+	_cleanup_free_ char *msg = recv_listener(conn, &nfd);
+	close(conn);
+	ck_assert_str_eq(msg, "{\"ociVersion\":\"" HULL_OCI_VERSION "\",\"fds\":[\"seccompFd\"],\"pid\":7,"
+			      "\"state\":{\"id\":\"x\",\"pid\":7}}");
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	ck_assert_int_eq(seccomp_notify_alloc(&req, &resp), 0);
+	ck_assert_int_eq(seccomp_notify_receive(nfd, req), 0);
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->val = 31;
+	ck_assert_int_eq(seccomp_notify_respond(nfd, resp), 0);
+	seccomp_notify_free(req, resp);
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 42);
+	close(nfd);
+	close(lsock);
+	unlink(sock_path);
+	rmdir(dir);
+	hull_seccomp_filter_free(f);
+	hull_spec_free(spec);
+	ck_assert(hull_seccomp_action_supported("SCMP_ACT_ALLOW"));
+	ck_assert(hull_seccomp_action_supported("SCMP_ACT_ERRNO"));
+	ck_assert(!hull_seccomp_action_supported("SCMP_ACT_NOPE"));
+}
+END_TEST
+
 START_TEST(test_listener_errors)
 {
 	struct hull_spec *spec =
@@ -541,6 +602,7 @@ int main(void)
 	tcase_add_test(ld, test_skips);
 	tcase_add_test(ld, test_flags);
 	tcase_add_test(ld, test_notify_listener);
+	tcase_add_test(ld, test_connect_then_load);
 	suite_add_tcase(s, ld);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

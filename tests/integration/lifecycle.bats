@@ -308,9 +308,9 @@ setup_file() {
 	done
 	# default SIGTERM, trapped by the workload
 	id=$(hull_id kterm)
-	set_args sh -c 'trap "exit 0" TERM; sleep 100 & wait'
+	set_args sh -c 'trap "exit 0" TERM; touch /kill-ready; sleep 100 & wait'
 	hc run -d "$id"
-	sleep 0.2
+	wait_file_exists "$BUNDLE/rootfs/kill-ready"
 	hc kill "$id"
 	wait_for_status "$id" stopped
 	run hc kill "$id" NOSUCHSIG
@@ -336,11 +336,14 @@ setup_file() {
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
 	set_args sh -c 'sleep 101 & sleep 102 & wait'
 	hc run -d "$id"
-	sleep 0.3
-	pgrep -f "sleep 10[12]" >/dev/null
-	local pids
-	pids=$(pgrep -f "^sleep 10[12]$" || true)
-	[ -n "$pids" ]
+	local pids i
+	for ((i = 0; i < 100; i++)); do
+		# ours only (others may run this suite at the same time): by cgroup
+		pids=$(for p in $(pgrep -f "^sleep 10[12]$"); do grep -qF "/$id" "/proc/$p/cgroup" 2>/dev/null && echo "$p"; done; true)
+		[ "$(echo "$pids" | wc -w)" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ "$(echo "$pids" | wc -w)" -ge 2 ]
 	hc kill --all "$id" KILL
 	wait_for_status "$id" stopped
 	local p
@@ -536,17 +539,17 @@ PY
 	id=$(hull_id pidfd)
 	set_args sleep 100
 	"$RECVTTY" -d -m pidfd -o "$out" "$sock" >/dev/null
-	hc create --pidfd-socket "$sock" "$id"
+	hc run -d --pidfd-socket "$sock" "$id"
 	wait_file "$out.name" 5
 	[ "$(cat "$out")" = "pid $(state_field "$id" pid)" ]
 	[ "$(cat "$out.name")" = "name pidfd" ]
-	# the receiver signals through the pidfd: SIGKILL stops the container
+	# the receiver signals through the pidfd: SIGKILL stops the created container
 	"$RECVTTY" -d -m pidfd -s 9 -o "$out" "$sock" >/dev/null
-	hc run -d --pidfd-socket "$sock" "$id-run"
-	wait_for_status "$id-run" stopped
-	# nobody listening: create fails cleanly
+	hc create --pidfd-socket "$sock" "$id-kill"
+	wait_for_status "$id-kill" stopped
 	hc delete -f "$id"
-	hc delete -f "$id-run"
+	hc delete -f "$id-kill"
+	# nobody listening: create fails cleanly
 	debris_snapshot
 	hrunf hc create --pidfd-socket "$BATS_TEST_TMPDIR/nobody.sock" "$id-none"
 	[ "$status" -eq 1 ]
