@@ -44,7 +44,8 @@ mkdir -p "$W/root"
 unshare -m "$HL" --store "$W/S" --root "$W/root" run --rm busybox true # fill the layer cache
 hyperfine -N --warmup 3 --runs $((RUNS * 3)) --export-json "$W/run.json" \
 	-n "hull run" "unshare -m $HULL --root $W/root run --bundle $W/B bench-run" \
-	-n "hull image run --rm" "unshare -m $HL --store $W/S --root $W/root run --rm --name bench-irun busybox true"
+	-n "hull image run --rm" "unshare -m $HL --store $W/S --root $W/root run --rm --name bench-irun busybox true" \
+	-n "hull-image startup" "unshare -m $HL --help"
 
 python3 - "$W/unpack.json" "$W/run.json" <<'PY'
 import json, sys
@@ -52,6 +53,8 @@ u = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[2]))["results"]}
 print("unpack: umoci %.0f ms, hull %.0f ms (umoci/hull = %.2fx), hull --overlay cold %.0f ms"
       % (u["umoci"] * 1e3, u["hull"] * 1e3, u["umoci"] / u["hull"], u["hull-overlay-cold"] * 1e3))
-print("run: hull run %.1f ms, hull image run --rm %.1f ms, overhead %.1f ms"
-      % (r["hull run"] * 1e3, r["hull image run --rm"] * 1e3, (r["hull image run --rm"] - r["hull run"]) * 1e3))
+print("run: hull run %.1f ms, hull image run --rm %.1f ms, overhead %.1f ms (of which hull-image's own start, "
+      "dynamic libraries, %.1f ms: unshare -m hull-image --help)"
+      % (r["hull run"] * 1e3, r["hull image run --rm"] * 1e3, (r["hull image run --rm"] - r["hull run"]) * 1e3,
+         r["hull-image startup"] * 1e3))
 PY

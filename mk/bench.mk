@@ -2,7 +2,8 @@
 #   make bench                  full run (several minutes; the image unpack row alone takes minutes)
 #   make bench BENCH_QUICK=1    rows 1-6 with fewer samples, pull and image run: under 2 minutes
 #   make bench BENCH_OUT=DIR    keep the raw hyperfine JSON and the table in DIR
-# Needs root, hyperfine, time (/usr/bin/time), runc, crun; the image rows also podman, skopeo, umoci.
+# Needs root, hyperfine, time (/usr/bin/time), runc, crun (installed here); the image rows also
+# podman, skopeo, umoci, docker-registry (`scripts/install-deps.sh ci`), else they are noted and skipped.
 BENCH_QUICK ?= 0
 
 bench: all

@@ -31,6 +31,15 @@ setup() {
 	mkdir -p "$R"
 }
 
+# A failed test may leave a container (and its cgroups) behind in its private root: delete it.
+teardown() {
+	[ -n "${R:-}" ] && [ -d "$R" ] || return 0
+	local id
+	for id in $("${HULL:-hull}" --root "$R" list -q 2>/dev/null); do
+		"${HULL:-hull}" --root "$R" delete -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
 # hl ARGS...: hull-image in a private mount namespace
 hl() { unshare -m --propagation private "$HL" --store "$W/S" --root "$R" "$@"; }
 

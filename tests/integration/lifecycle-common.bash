@@ -92,12 +92,3 @@ hrunf() {
 	mapfile -t lines <"$f"
 }
 
-# wait_file_exists FILE [SECONDS]
-wait_file_exists() {
-	local f=$1 secs=${2:-10} i
-	for ((i = 0; i < secs * 20; i++)); do
-		[ -e "$f" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}

@@ -308,9 +308,9 @@ setup_file() {
 	done
 	# default SIGTERM, trapped by the workload
 	id=$(hull_id kterm)
-	set_args sh -c 'trap "exit 0" TERM; touch /kill-ready; sleep 100 & wait'
-	hc run -d "$id"
-	wait_file_exists "$BUNDLE/rootfs/kill-ready"
+	set_args sh -c 'trap "exit 0" TERM; echo trap-set; sleep 100 & wait'
+	hc run -d "$id" >"$BATS_TEST_TMPDIR/kterm.out" 2>&1 </dev/null
+	wait_file "$BATS_TEST_TMPDIR/kterm.out"
 	hc kill "$id"
 	wait_for_status "$id" stopped
 	run hc kill "$id" NOSUCHSIG

@@ -60,13 +60,16 @@ static struct hull_cgroup *fake_cgroup(char *root)
 	return &cg;
 }
 
-static char *procs(const char *root, int h, const char *rel)
+/* The file's text in a static buffer (valid until the next call), so asserts don't leak. */
+static const char *procs(const char *root, int h, const char *rel)
 {
+	static char buf[4096];
 	_cleanup_free_ char *p = xasprintf("%s/h%d/%s/cgroup.procs", root, h, rel);
-	char *text = NULL;
+	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, p, 4096, &text, &len), 0);
-	return text;
+	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, p, sizeof(buf) - 1, &text, &len), 0);
+	snprintf(buf, sizeof(buf), "%s", text);
+	return buf;
 }
 
 static void truncate_all(const char *root)
