@@ -47,26 +47,7 @@ int hull_sync_send(int sock, enum hull_sync_type type, int errnum, int64_t value
 	struct hull_sync_msg hdr = { .type = type, .errnum = errnum, .value = value };
 	size_t tlen = text ? strnlen(text, HULL_SYNC_TEXT_MAX - 1) : 0;
 	struct iovec iov[2] = { { &hdr, SYNC_HDR }, { (void *)text, tlen } };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = tlen ? 2 : 1 };
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	ssize_t n;
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+	return hull_sendmsg_fd(sock, iov, tlen ? 2 : 1, fd) < 0 ? -1 : 0;
 }
 
 int hull_sync_recv(int sock, struct hull_sync_msg *m, int *fd)

@@ -95,23 +95,8 @@ int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *m
 
 static int send_fd(int sock, int fd, const char *name)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
 	struct iovec iov = { (void *)name, strlen(name) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -1 : 0;
+	return hull_sendmsg_fd(sock, &iov, 1, fd) < 0 ? -1 : 0;
 }
 
 /* connect() to a path of any length: sun_path holds 108 bytes, so longer paths go

@@ -47,6 +47,10 @@ bool hull_str_has_prefix(const char *s, const char *prefix);
 
 /* Write all of buf (restarting on EINTR and short writes). Returns 0 or -errno. */
 int hull_write_all(int fd, const void *buf, size_t len);
+struct iovec;
+/* sendmsg() of iov with fd attached as SCM_RIGHTS (fd < 0: none); MSG_NOSIGNAL, retried
+ * on EINTR. Returns the bytes sent, or -1 with errno. */
+ssize_t hull_sendmsg_fd(int sock, const struct iovec *iov, size_t iovlen, int fd);
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. Returns 0 or -errno. */
 int hull_read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
 /* Write a file atomically: temp file in the same dir, fsync, rename. Returns 0 or -errno. */
