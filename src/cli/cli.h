@@ -68,6 +68,8 @@ void cli_print_help(const struct cli_command *cmd, const struct cli_opt *opts);
 /* Report a failed command: log (and stderr when logging to a file). Returns 1. */
 int cli_fail(struct hull_error *err);
 int cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Re-execute from a sealed copy of hull (CVE-2019-5736) before a process enters a container. */
+void cli_reexec_sealed(const char *command);
 /* Parse a bool value as Go's strconv.ParseBool. */
 int cli_parse_bool(const char *s, bool *out);
 /* Make a path absolute against the current directory (caller frees). */

@@ -53,6 +53,7 @@ void cli_create_flags_clear(struct cli_create_flags *f)
 
 int cmd_create(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
+	cli_reexec_sealed("create");
 	struct cli_create_flags f = { 0 };
 	const struct cli_opt opts[] = { CLI_CREATE_OPTS(f), { 0 } };
 	struct cli_args a;

@@ -117,13 +117,7 @@ static int run_exec(struct hull_global_opts *g, struct exec_flags *f, struct cli
 
 int cmd_exec(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
-	/* Before anything else: from here on, hull runs from a sealed copy of itself, so
-	 * the process it puts into the container never exposes the binary on the host. */
-	struct hull_error serr = { 0 };
-	if (hull_reexec_sealed(&serr) < 0) {
-		hull_debug("exec: %s; relying on a non-dumpable child", serr.msg);
-		hull_error_clear(&serr);
-	}
+	cli_reexec_sealed("exec");
 	struct exec_flags f = { 0 };
 	const struct cli_opt opts[] = {
 		{ "console-socket", 0, CLI_STRING, &f.console_socket, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal", NULL, false },

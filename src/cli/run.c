@@ -3,6 +3,7 @@
 
 int cmd_run(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {
+	cli_reexec_sealed("run");
 	struct cli_create_flags f = { 0 };
 	const struct cli_opt opts[] = {
 		CLI_CREATE_OPTS(f),
