@@ -62,7 +62,8 @@ else
 RUNTIME_LINK :=
 RUNTIME_LIBS := $(DYN_LIBS)
 endif
-HL_LIBS := -lcurl -larchive -lcrypto -lz -lzstd $(DYN_LIBS) -lpthread
+# libcurl and libarchive are not linked: src/hl/lazy_*.c dlopen them when a command needs them.
+HL_LIBS := -lcrypto -lz -lzstd $(DYN_LIBS) -lpthread -ldl
 CHECK_LIBS := -lcheck -lsubunit -lm -lrt -lpthread
 
 LIBHULL_SRCS := $(sort $(wildcard src/libhull/*.c))

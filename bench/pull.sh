@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/pull.sh - `hull image pull` of a multi-layer image vs `skopeo copy docker://... oci:...` from a
-# loopback docker-registry, interleaved by hyperfine. Both start from an empty destination each run.
-# usage: HULL_IMAGE=/path/to/hull-image bench/pull.sh [RUNS]
+# loopback docker-registry, in interleaved rounds. Each run starts from an empty destination.
+# usage: HULL_IMAGE=/path/to/hull-image [HULL_IMAGE_BASELINE=/path/to/old/hull-image] bench/pull.sh [RUNS]
 set -euo pipefail
 HL=${HULL_IMAGE:-hull-image}
 RUNS=${1:-20}
@@ -26,12 +26,38 @@ reg_start A anon "$REG_WORK"
 reg_push "$REG_WORK/L" multi "$REG_A_PORT" bench/multi
 ref=127.0.0.1:$REG_A_PORT/bench/multi:latest
 
-hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$REG_WORK/result.json" \
-	--prepare "rm -rf $REG_WORK/s1 $REG_WORK/s2" \
-	-n hull "$HL --store $REG_WORK/s1 pull -q $ref" \
-	-n skopeo "skopeo copy -q --src-tls-verify=false docker://$ref oci:$REG_WORK/s2:latest"
-python3 - "$REG_WORK/result.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-print("hull %.1f ms, skopeo %.1f ms, hull/skopeo = %.2f" % (r["hull"] * 1e3, r["skopeo"] * 1e3, r["hull"] / r["skopeo"]))
+# Interleaved rounds (each round runs every contender once, in a shuffled order) so load from
+# other work on the machine hits all of them alike; hyperfine would run all of one, then the other.
+# HULL_IMAGE_BASELINE=/path/to/older/hull-image adds that build as a third contender.
+python3 - "$RUNS" "$REG_WORK" "$ref" "$HL" "${HULL_IMAGE_BASELINE:-}" <<'PY'
+import random, shutil, statistics, subprocess, sys, time
+runs, work, ref, hl, base = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+cmds = {
+    "hull": [hl, "--store", work + "/s1", "pull", "-q", ref],
+    "skopeo": ["skopeo", "copy", "-q", "--src-tls-verify=false", "docker://" + ref, "oci:%s/s2:latest" % work],
+}
+if base:
+    cmds["baseline"] = [base, "--store", work + "/s3", "pull", "-q", ref]
+dests = {"hull": work + "/s1", "skopeo": work + "/s2", "baseline": work + "/s3"}
+times = {k: [] for k in cmds}
+for i in range(runs + 2):  # two warm-up rounds
+    order = list(cmds)
+    random.shuffle(order)
+    for k in order:
+        shutil.rmtree(dests[k], ignore_errors=True)
+        subprocess.run(["sync"], check=True)  # nobody pays for the previous one's dirty pages
+        t = time.perf_counter()
+        subprocess.run(cmds[k], check=True, stdout=subprocess.DEVNULL)
+        if i >= 2:
+            times[k].append(time.perf_counter() - t)
+for k, v in times.items():
+    print("%-8s median %6.1f ms  mean %6.1f ms  min %6.1f ms  (%d runs)" % (
+        k, statistics.median(v) * 1e3, statistics.mean(v) * 1e3, min(v) * 1e3, len(v)))
+paired = sorted(h / s for h, s in zip(times["hull"], times["skopeo"]))
+print("hull/skopeo = %.2f (ratio of medians); per-round ratios: median %.2f, middle half %.2f-%.2f" % (
+    statistics.median(times["hull"]) / statistics.median(times["skopeo"]), statistics.median(paired),
+    paired[len(paired) // 4], paired[(3 * len(paired)) // 4]))
+if base:
+    print("hull/baseline = %.2f (ratio of medians)" % (
+        statistics.median(times["hull"]) / statistics.median(times["baseline"])))
 PY

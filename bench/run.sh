@@ -278,6 +278,7 @@ done
 # (minutes): left out in quick mode unless BENCH_UNPACK=1.
 if [ -x "$HULL_IMAGE" ]; then
 	ir=$([ "$QUICK" = 1 ] && echo 2 || echo 5)
+	pr=$([ "$QUICK" = 1 ] && echo 5 || echo 15)
 	for s in pull unpack image-run; do
 		[ -f "$here/$s.sh" ] || continue
 		if [ "$s" = unpack ] && [ "$QUICK" = 1 ] && [ "${BENCH_UNPACK:-0}" != 1 ]; then
@@ -285,7 +286,7 @@ if [ -x "$HULL_IMAGE" ]; then
 			continue
 		fi
 		echo "== image $s" >&2
-		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$([ $s = image-run ] && echo "$ir" || echo 3)" \
+		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$(case $s in image-run) echo "$ir" ;; pull) echo "$pr" ;; *) echo 3 ;; esac)" \
 			>"$OUT/image-$s.txt" 2>>"$LOG" || note "image $s: bench/$s.sh failed (see $LOG)"
 	done
 fi

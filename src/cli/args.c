@@ -187,6 +187,48 @@ int cli_check_args(const struct cli_command *cmd, const struct cli_opt *opts, co
 	return cli_failf("hull: \"%s\" requires %s %d argument(s)", cmd->name, what, want), CLI_ERROR;
 }
 
+bool cli_parse_n(const struct cli_command *cmd, int argc, char **argv, const struct cli_opt *opts,
+		 int stop_after, int min, int max, struct cli_args *out, int *status)
+{
+	int r = cli_parse(cmd, argc, argv, opts, stop_after, out);
+	if (r != CLI_OK) {
+		*status = r == CLI_HELP ? 0 : 1;
+		return false;
+	}
+	if (cli_check_args(cmd, opts, out, min, max) != CLI_OK) {
+		free(out->pos);
+		out->pos = NULL;
+		*status = 1;
+		return false;
+	}
+	return true;
+}
+
+int cli_id_command(const struct cli_command *cmd, int argc, char **argv, const struct hull_global_opts *g,
+		   int (*op)(const struct hull_global_opts *g, const char *id, struct hull_error *err))
+{
+	const struct cli_opt opts[] = { { 0 } };
+	struct cli_args a;
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+		return r;
+	struct hull_error err = { 0 };
+	r = op(g, a.pos[0], &err);
+	free(a.pos);
+	return r < 0 ? cli_fail(&err) : 0;
+}
+
+int cli_not_implemented(const struct cli_command *cmd, int argc, char **argv)
+{
+	const struct cli_opt opts[] = { { 0 } };
+	struct cli_args a;
+	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
+	if (r != CLI_OK)
+		return r == CLI_HELP ? 0 : 1;
+	free(a.pos);
+	return cli_failf("%s: not implemented yet", cmd->name);
+}
+
 int cli_fail(struct hull_error *err)
 {
 	hull_log_fatal(err->msg ? err->msg : "unknown error");

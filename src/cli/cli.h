@@ -64,6 +64,15 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, const struct
  * command's help on stdout, log the error, return CLI_ERROR. */
 int cli_check_args(const struct cli_command *cmd, const struct cli_opt *opts, const struct cli_args *a,
 		   int min, int max);
+/* cli_parse then cli_check_args, the prologue of every command: true with `out->pos` to
+ * free, or false with nothing to free and `*status` the exit status (0 after --help). */
+bool cli_parse_n(const struct cli_command *cmd, int argc, char **argv, const struct cli_opt *opts,
+		 int stop_after, int min, int max, struct cli_args *out, int *status);
+/* The whole of a command that takes one container ID and no option (start, pause, resume). */
+int cli_id_command(const struct cli_command *cmd, int argc, char **argv, const struct hull_global_opts *g,
+		   int (*op)(const struct hull_global_opts *g, const char *id, struct hull_error *err));
+/* The whole of a command that is accepted (daemons probe for it) but not implemented. */
+int cli_not_implemented(const struct cli_command *cmd, int argc, char **argv);
 void cli_print_help(const struct cli_command *cmd, const struct cli_opt *opts);
 /* Report a failed command: log (and stderr when logging to a file). Returns 1. */
 int cli_fail(struct hull_error *err);

@@ -11,13 +11,9 @@ int cmd_kill(const struct cli_command *cmd, int argc, char **argv, struct hull_g
 		{ 0 },
 	};
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, 2) != CLI_OK) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 2, &a, &r))
+		return r;
 	int signo = a.n > 1 ? hull_signal_parse(a.pos[1]) : SIGTERM;
 	if (signo < 0) {
 		r = cli_failf("unknown signal \"%s\"", a.pos[1]);

@@ -108,13 +108,9 @@ int cmd_ps(const struct cli_command *cmd, int argc, char **argv, struct hull_glo
 	};
 	struct cli_args a;
 	/* everything after the id belongs to ps (runc: SkipArgReorder) */
-	int r = cli_parse(cmd, argc, argv, opts, 1, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, -1) != CLI_OK) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 1, 1, -1, &a, &r))
+		return r;
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
 		free(a.pos);
 		return cli_failf("invalid format option");

@@ -1,10 +1,10 @@
-/* sealed.c - the commands that put a process into a container run from a sealed copy of hull. */
+/* sealed.c - the commands that put a process into a container run from a sealed view of hull. */
 #include "cli.h"
 
 /* CVE-2019-5736: the container init (create, run) and an exec'd process run hull's
  * code until their execve, visible to the container as /proc/PID/exe. Re-executing
- * from a sealed memfd first means that link can only ever name a private, unwritable
- * copy. If the copy cannot be made hull goes on: those processes are non-dumpable too. */
+ * from a sealed view first (exec_seal.c) means that link can only ever name an
+ * unwritable binary. If none can be made hull goes on: those processes are non-dumpable too. */
 void cli_reexec_sealed(const char *command)
 {
 	struct hull_error err = { 0 };

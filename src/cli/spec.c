@@ -17,13 +17,10 @@ int cmd_spec(const struct cli_command *cmd, int argc, char **argv, struct hull_g
 		{ 0 },
 	};
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	int usage = cli_check_args(cmd, opts, &a, 0, 0);
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 0, 0, &a, &r))
+		return r;
 	free(a.pos);
-	if (usage != CLI_OK)
-		return 1;
 	_cleanup_free_ char *path = bundle && *bundle ? xasprintf("%s/config.json", bundle) : xstrdup("config.json");
 	_cleanup_free_ char *json = hull_spec_default_json(rootless);
 	/* O_EXCL: never clobber a config someone wrote, even one that appears meanwhile. */

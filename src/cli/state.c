@@ -5,13 +5,9 @@ int cmd_state(const struct cli_command *cmd, int argc, char **argv, struct hull_
 {
 	const struct cli_opt opts[] = { { 0 } };
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, 1) != CLI_OK) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+		return r;
 	struct hull_error err = { 0 };
 	char *json = NULL;
 	r = hull_state_json(g, a.pos[0], &json, &err);

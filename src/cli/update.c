@@ -218,13 +218,9 @@ int cmd_update(const struct cli_command *cmd, int argc, char **argv, struct hull
 		{ 0 },
 	};
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, 1) != CLI_OK) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+		return r;
 	_cleanup_free_ char *json = NULL;
 	size_t len = 0;
 	if (resources ? read_resources(resources, &json, &len) < 0 : flags_json(&f, &json) < 0) {

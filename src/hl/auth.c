@@ -132,35 +132,91 @@ static int key_match(const char *key, const char *host, const char *repo)
 	return -1;
 }
 
-int hl_auth_from_json(const char *json, const char *host, const char *repo, char **user, char **pass,
-		      struct hull_error *err)
+/* The best "auths" entry for host/repo: base64 "auth" and/or "identitytoken". 1 found, 0 not. */
+static int from_auths(yajl_val root, const char *host, const char *repo, struct hl_creds *c, struct hull_error *err)
+{
+	const char *ap[] = { "auths", NULL };
+	yajl_val auths = yajl_tree_get(root, ap, yajl_t_object);
+	int best = -1;
+	yajl_val best_auth = NULL, best_tok = NULL;
+	for (size_t i = 0; auths && i < YAJL_GET_OBJECT(auths)->len; i++) {
+		const char *kp[] = { "auth", NULL }, *tp[] = { "identitytoken", NULL };
+		yajl_val e = YAJL_GET_OBJECT(auths)->values[i];
+		yajl_val a = yajl_tree_get(e, kp, yajl_t_string), t = yajl_tree_get(e, tp, yajl_t_string);
+		if (a && YAJL_GET_STRING(a)[0] == '\0')
+			a = NULL; /* docker writes {} or "" placeholders when a credsStore holds the secret */
+		if (t && YAJL_GET_STRING(t)[0] == '\0')
+			t = NULL;
+		int m = key_match(YAJL_GET_OBJECT(auths)->keys[i], host, repo);
+		if ((a || t) && m > best) {
+			best = m;
+			best_auth = a;
+			best_tok = t;
+		}
+	}
+	if (best < 0)
+		return 0;
+	if (best_tok) {
+		c->identity_token = xstrdup(YAJL_GET_STRING(best_tok));
+		return 1;
+	}
+	return decode_auth(YAJL_GET_STRING(best_auth), &c->user, &c->pass, err) < 0 ? -1 : 1;
+}
+
+/* "credHelpers" names a helper per registry host (no repository paths). */
+static const char *helper_for(yajl_val root, const char *host)
+{
+	const char *hp[] = { "credHelpers", NULL };
+	yajl_val helpers = yajl_tree_get(root, hp, yajl_t_object);
+	for (size_t i = 0; helpers && i < YAJL_GET_OBJECT(helpers)->len; i++) {
+		yajl_val v = YAJL_GET_OBJECT(helpers)->values[i];
+		if (YAJL_IS_STRING(v) && key_match(YAJL_GET_OBJECT(helpers)->keys[i], host, NULL) >= 0)
+			return YAJL_GET_STRING(v);
+	}
+	return NULL;
+}
+
+int hl_auth_creds_from_json(const char *json, const char *host, const char *repo, struct hl_creds *c,
+			    struct hull_error *err)
 {
 	char ebuf[128] = "";
 	yajl_val root = yajl_tree_parse(json, ebuf, sizeof(ebuf));
 	if (root == NULL)
 		return hull_fail(err, EINVAL, "credentials file: %s", ebuf);
-	const char *ap[] = { "auths", NULL };
-	yajl_val auths = yajl_tree_get(root, ap, yajl_t_object);
-	int best = -1;
-	const char *best_auth = NULL;
-	for (size_t i = 0; auths && i < YAJL_GET_OBJECT(auths)->len; i++) {
-		const char *kp[] = { "auth", NULL };
-		yajl_val a = yajl_tree_get(YAJL_GET_OBJECT(auths)->values[i], kp, yajl_t_string);
-		int m = key_match(YAJL_GET_OBJECT(auths)->keys[i], host, repo);
-		if (a && m > best) {
-			best = m;
-			best_auth = YAJL_GET_STRING(a);
-		}
+	if (!YAJL_IS_OBJECT(root)) {
+		yajl_tree_free(root);
+		return hull_fail(err, EINVAL, "credentials file: not a JSON object");
 	}
-	int r = 0;
-	if (best_auth)
-		r = decode_auth(best_auth, user, pass, err) < 0 ? -1 : 1;
+	const char *sp[] = { "credsStore", NULL };
+	yajl_val store = yajl_tree_get(root, sp, yajl_t_string);
+	const char *helper = helper_for(root, host);
+	int r;
+	/* As podman: a registry's own helper first; without one, the plain "auths" entries;
+	 * the default store last, as docker does for registries it has no entry for. */
+	if (helper)
+		r = hl_auth_cred_helper(helper, hl_auth_helper_server(host), c, err);
+	else if ((r = from_auths(root, host, repo, c, err)) == 0 && store && YAJL_GET_STRING(store)[0])
+		r = hl_auth_cred_helper(YAJL_GET_STRING(store), hl_auth_helper_server(host), c, err);
 	yajl_tree_free(root);
 	return r;
 }
 
-int hl_auth_lookup(const char *authfile, const char *host, const char *repo, char **user, char **pass,
-		   struct hull_error *err)
+int hl_auth_from_json(const char *json, const char *host, const char *repo, char **user, char **pass,
+		      struct hull_error *err)
+{
+	struct hl_creds c = { 0 };
+	int r = hl_auth_creds_from_json(json, host, repo, &c, err);
+	if (r == 1 && c.user == NULL)
+		r = 0; /* an identity token only: no user/password */
+	if (r == 1) {
+		*user = steal_pointer(&c.user);
+		*pass = steal_pointer(&c.pass);
+	}
+	hl_creds_clear(&c);
+	return r;
+}
+
+int hl_auth_lookup(const char *authfile, const char *host, const char *repo, struct hl_creds *c, struct hull_error *err)
 {
 	const char *home = getenv("HOME"), *rt = getenv("XDG_RUNTIME_DIR"), *cfg = getenv("XDG_CONFIG_HOME");
 	const char *env = getenv("REGISTRY_AUTH_FILE");
@@ -184,7 +240,8 @@ int hl_auth_lookup(const char *authfile, const char *host, const char *repo, cha
 		size_t len;
 		if (hull_read_file_at(AT_FDCWD, paths[i], 1u << 20, &buf, &len) < 0)
 			continue;
-		r = hl_auth_from_json(buf, host, repo, user, pass, err);
+		/* A helper's "not found" moves on to the next file, keeping its note. */
+		r = hl_auth_creds_from_json(buf, host, repo, c, err);
 		if (r < 0)
 			hull_error_prefix(err, "%s", paths[i]);
 	}

@@ -318,13 +318,9 @@ int hl_cmd_import(const struct cli_command *cmd, int argc, char **argv, struct h
 {
 	const struct cli_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL, false } };
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, 2) < 0) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 2, &a, &r))
+		return r;
 	struct hull_error err = { 0 };
 	struct hl_store *s = NULL;
 	struct import im = { 0 };

@@ -6,13 +6,9 @@ int hl_cmd_inspect(const struct cli_command *cmd, int argc, char **argv, struct 
 {
 	const struct cli_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL, false } };
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, 1) < 0) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+		return r;
 	struct hull_error err = { 0 };
 	struct hl_store *s = NULL;
 	struct hl_image *img = NULL;

@@ -52,13 +52,10 @@ int hl_cmd_ls(const struct cli_command *cmd, int argc, char **argv, struct hl_gl
 		{ NULL, 0, 0, NULL, NULL, NULL, false },
 	};
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	r = cli_check_args(cmd, opts, &a, 0, 0);
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 0, 0, &a, &r))
+		return r;
 	free(a.pos);
-	if (r < 0)
-		return 1;
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
 		return cli_failf("image ls: unknown format \"%s\" (table or json)", format);
 	struct hull_error err = { 0 };

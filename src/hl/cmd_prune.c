@@ -7,13 +7,10 @@ int hl_cmd_prune(const struct cli_command *cmd, int argc, char **argv, struct hl
 {
 	const struct cli_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL, false } };
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	r = cli_check_args(cmd, opts, &a, 0, 0);
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 0, 0, &a, &r))
+		return r;
 	free(a.pos);
-	if (r < 0)
-		return 1;
 	struct hull_error err = { 0 };
 	struct hl_store *s = NULL;
 	size_t removed = 0, snaps = 0;

@@ -217,13 +217,9 @@ int hl_cmd_run(const struct cli_command *cmd, int argc, char **argv, struct hl_g
 		{ NULL, 0, 0, NULL, NULL, NULL, false },
 	};
 	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 1, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	if (cli_check_args(cmd, opts, &a, 1, -1) < 0) {
-		free(a.pos);
-		return 1;
-	}
+	int r;
+	if (!cli_parse_n(cmd, argc, argv, opts, 1, 1, -1, &a, &r))
+		return r;
 	struct hull_error err = { 0 };
 	r = run(g, &f, a.pos, a.n, &err);
 	free(f.env.items);

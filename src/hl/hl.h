@@ -100,6 +100,10 @@ int hl_store_put_blob(const struct hl_store *s, const char *digest, const void *
 int hl_store_ingest_open(const struct hl_store *s, const char *digest, char **tmp_path, int *fd, struct hull_error *err);
 /* fsync + rename tmp_path to the blob path; the caller has verified the content. */
 int hl_store_ingest_commit(const struct hl_store *s, const char *tmp_path, const char *digest, struct hull_error *err);
+/* The same without the blobs/ directory fsync, for batches: call hl_store_sync_blobs once after. */
+int hl_store_ingest_commit_nodirsync(const struct hl_store *s, const char *tmp_path, const char *digest,
+				     struct hull_error *err);
+void hl_store_sync_blobs(const struct hl_store *s);
 /* Mark and sweep from index.json; also removes stale ingest files. */
 int hl_store_gc(const struct hl_store *s, size_t *removed, uint64_t *freed, struct hull_error *err);
 /* "sha256:<64 lowercase hex>" */

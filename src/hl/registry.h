@@ -28,6 +28,13 @@ int hl_registry_get_manifest(struct hl_registry *r, const char *tag_or_digest, c
 int hl_registry_fetch_blobs(struct hl_registry *r, const struct hl_store *s, const struct hl_descriptor *d, size_t n,
 			    struct hl_progress *pg, struct hull_error *err);
 
+/* committer.c: fsync + rename of verified ingest files on a worker thread. push takes tmp
+ * (a malloc'd path); finish waits for all, fsyncs blobs/ once, returns the first failure. */
+struct hl_committer;
+struct hl_committer *hl_committer_start(const struct hl_store *s);
+void hl_committer_push(struct hl_committer *c, char *tmp, const char *digest);
+int hl_committer_finish(struct hl_committer *c, struct hull_error *err);
+
 /* progress.c */
 struct hl_progress *hl_progress_new(bool quiet);
 void hl_progress_free(struct hl_progress *p);

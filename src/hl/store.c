@@ -359,7 +359,8 @@ int hl_store_ingest_open(const struct hl_store *s, const char *digest, char **tm
 	return 0;
 }
 
-int hl_store_ingest_commit(const struct hl_store *s, const char *tmp_path, const char *digest, struct hull_error *err)
+int hl_store_ingest_commit_nodirsync(const struct hl_store *s, const char *tmp_path, const char *digest,
+				     struct hull_error *err)
 {
 	_cleanup_free_ char *dst = hl_store_blob_path(s, digest);
 	if (dst == NULL)
@@ -372,10 +373,23 @@ int hl_store_ingest_commit(const struct hl_store *s, const char *tmp_path, const
 	/* Same content under the same name: a concurrent writer's rename is harmless. */
 	if (rename(tmp_path, dst) < 0)
 		return hull_fail(err, errno, "rename %s to %s", tmp_path, dst);
+	return 0;
+}
+
+void hl_store_sync_blobs(const struct hl_store *s)
+{
+	/* One directory fsync makes every rename before it durable. */
 	_cleanup_free_ char *bdir = xasprintf("%s/blobs/sha256", s->dir);
 	_cleanup_close_ int dfd = open(bdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0)
 		fsync(dfd);
+}
+
+int hl_store_ingest_commit(const struct hl_store *s, const char *tmp_path, const char *digest, struct hull_error *err)
+{
+	if (hl_store_ingest_commit_nodirsync(s, tmp_path, digest, err) < 0)
+		return -1;
+	hl_store_sync_blobs(s);
 	return 0;
 }
 

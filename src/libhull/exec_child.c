@@ -26,9 +26,9 @@
  *    the new program): processes of the container cannot ptrace it or open its
  *    /proc/PID/{exe,fd,mem,environ} unless they hold CAP_SYS_PTRACE in the *host*
  *    user namespace (mm->user_ns is hull's);
- *  - for that last case the hull CLI runs exec from a sealed memfd copy of itself
- *    (hull_reexec_sealed, exec_seal.c): /proc/PID/exe then names a private copy that
- *    cannot be written (F_SEAL_WRITE), never the binary on the host. */
+ *  - for that last case the hull CLI runs exec from a sealed view of itself
+ *    (hull_reexec_sealed, exec_seal.c): /proc/PID/exe then names a read-only overlay
+ *    view or a sealed memfd copy that cannot be written, never the binary on the host. */
 #define _GNU_SOURCE
 #include "exec_internal.h"
 #include "namespaces.h"

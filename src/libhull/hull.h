@@ -204,12 +204,13 @@ struct hull_exec_opts {
 int hull_exec(const struct hull_global_opts *g, const char *id, const struct hull_exec_opts *o, int *exit_status,
 	      struct hull_error *err);
 
-/* CVE-2019-5736: re-execute the running program from a sealed in-memory copy of its
- * binary, so that no process hull puts into a container ever maps (or exposes
- * through /proc/PID/exe) the binary on the host. argv/environ are those of the
- * process (read from /proc/self/cmdline). Returns 0 without doing anything when
- * already running from a sealed copy; returns -1 (err set) only when the copy could
- * not be made, in which case the caller may go on (exec's child is also non-dumpable). */
+/* CVE-2019-5736: re-execute the running program from a sealed view of its binary (a
+ * detached read-only overlay of its directory, else a sealed memfd copy), so that no
+ * process hull puts into a container ever maps (or exposes through /proc/PID/exe) a
+ * writable binary of the host. argv/environ are those of the process (read from
+ * /proc/self/cmdline). Returns 0 without doing anything when already running sealed;
+ * returns -1 (err set) only when no view could be made, in which case the caller may
+ * go on (the children are also non-dumpable). */
 int hull_reexec_sealed(struct hull_error *err);
 
 #ifdef __cplusplus

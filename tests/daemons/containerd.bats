@@ -273,7 +273,7 @@ run_detached() {
 	# nothing of the container is left on the host
 	local p
 	for p in $pids; do
-		! kill -0 "$p" 2>/dev/null
+		refute kill -0 "$p" 2>/dev/null
 	done
 }
 
@@ -338,7 +338,7 @@ run_detached() {
 @test "ctr run --rm: container, task, runtime state and cgroup are gone" {
 	run ctr_run --rm "c$N" true
 	[ "$status" -eq 0 ]
-	! ctrd container ls -q | grep -qx "c$N"
+	refute grep -qx "c$N" < <(ctrd container ls -q)
 	[ ! -e "$CTRD/runc/$CTRD_NS/c$N" ]
 	[ -z "$(cgroups_named "c$N")" ]
 	[ ! -e "$CTRD/state/io.containerd.runtime.v2.task/$CTRD_NS/c$N" ]

@@ -5,6 +5,14 @@
 # `HULL=/usr/sbin/runc bats tests/daemons` must pass too, which shows the tests exercise
 # the daemon path and not hull's quirks.
 
+# `! CMD` does not fail a bats test (errexit ignores a negated command): `refute CMD` does.
+refute() {
+	if "$@"; then
+		echo "refute: this succeeded: $*" >&2
+		return 1
+	fi
+}
+
 daemons_setup_hull() {
 	local top
 	top=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -12,6 +12,7 @@ setup_file() {
 	reg_start A anon "$REG_WORK"
 	reg_start B basic "$REG_WORK"
 	reg_start T token "$REG_WORK"
+	reg_start G token "$REG_WORK" /token-get-only
 	local L=$REG_WORK/L
 	reg_push "$L" single "$REG_A_PORT" test/single
 	reg_push "$L" multi "$REG_A_PORT" test/multi
@@ -22,6 +23,9 @@ setup_file() {
 	reg_push_index "$REG_A_PORT" test/idx latest
 	reg_push "$L" multi "$REG_B_PORT" test/multi --dest-creds hulluser:hullpass
 	reg_push "$L" multi "$REG_T_PORT" test/multi --dest-creds hulluser:hullpass
+	reg_push "$L" single "$REG_G_PORT" test/single --dest-creds hulluser:hullpass
+	reg_push_raw "$L" multi "$REG_A_PORT" test/raw
+	reg_push_raw "$L" single "$REG_A_PORT" test/rawdocker docker
 	reg_proxy CUT "$REG_A_PORT" cut
 	reg_proxy BAD "$REG_A_PORT" tamper
 	# registry B (basic auth) whose blobs redirect to a "cdn" serving registry A's copy
@@ -29,7 +33,7 @@ setup_file() {
 	reg_proxy FLAKY "$REG_A_PORT" flaky
 	reg_proxy CDN "$REG_A_PORT" cdn
 	reg_proxy RED "$REG_B_PORT" redirect "$REG_CDN_PORT"
-	export REG_A_PORT REG_B_PORT REG_T_PORT REG_CUT_PORT REG_BAD_PORT REG_CDN_PORT REG_RED_PORT REG_DCD_PORT REG_FLAKY_PORT
+	export REG_A_PORT REG_B_PORT REG_T_PORT REG_G_PORT REG_CUT_PORT REG_BAD_PORT REG_CDN_PORT REG_RED_PORT REG_DCD_PORT REG_FLAKY_PORT
 }
 
 teardown_file() {
@@ -51,6 +55,29 @@ teardown() {
 }
 
 hl() { "$HL" --store "$STORE" "$@"; }
+
+# A fake credential helper docker-credential-hulltest in $STORE/bin; HULLTEST_MODE picks its answer:
+# ok (hulluser/hullpass), token (an identity token), badtoken, notfound, fail. Servers asked go to $STORE/asked.
+fake_helper() {
+	mkdir -p "$STORE/bin" "$STORE/home/.docker"
+	cat >"$STORE/bin/docker-credential-hulltest" <<'SH'
+#!/bin/sh
+[ "$1" = get ] || exit 2
+server=$(cat)
+echo "$server" >>"$(dirname "$0")/../asked"
+case ${HULLTEST_MODE:-ok} in
+ok) printf '{"ServerURL":"%s","Username":"hulluser","Secret":"hullpass"}\n' "$server" ;;
+token) printf '{"ServerURL":"%s","Username":"<token>","Secret":"hull-refresh-token"}\n' "$server" ;;
+badtoken) printf '{"ServerURL":"%s","Username":"<token>","Secret":"stale"}\n' "$server" ;;
+notfound) echo "credentials not found in native keychain"; exit 1 ;;
+*) echo "boom: keychain locked" >&2; exit 3 ;;
+esac
+SH
+	chmod +x "$STORE/bin/docker-credential-hulltest"
+}
+
+# hl with HOME=$STORE/home (config.json there) and the fake helper on PATH
+hl_home() { HOME=$STORE/home XDG_RUNTIME_DIR= XDG_CONFIG_HOME= REGISTRY_AUTH_FILE= PATH=$STORE/bin:$PATH hl "$@"; }
 
 # media type of layer i of a stored image
 layer_type() {
@@ -140,11 +167,142 @@ no_partial_blobs() {
 	[[ "$output" == *"401"* ]]
 }
 
+@test "pull: credHelpers per registry, credsStore as the default, auths when a registry has no helper" {
+	fake_helper
+	B=127.0.0.1:$REG_B_PORT T=127.0.0.1:$REG_T_PORT
+	echo '{"credHelpers":{"'"$B"'":"hulltest"},"auths":{"'"$B"'":{"auth":"'"$(printf hulluser:wrong | base64)"'"}}}' >"$STORE/home/.docker/config.json"
+	run hl_home pull -q "$B/test/multi"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$STORE/asked")" = "$B" ]
+	# credsStore answers for a registry without its own entry
+	rm -f "$STORE/asked"
+	echo '{"credsStore":"hulltest","auths":{"'"$T"'":{}}}' >"$STORE/home/.docker/config.json"
+	run hl_home pull -q "$T/test/multi"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$STORE/asked")" = "$T" ]
+	# a helper for another registry only: the auths entry is used and no helper runs
+	rm -f "$STORE/asked"
+	echo '{"credHelpers":{"quay.io":"hulltest"},"auths":{"'"$B"'":{"auth":"'"$(printf hulluser:hullpass | base64)"'"}}}' >"$STORE/home/.docker/config.json"
+	run hl_home pull -q "$B/test/multi"
+	[ "$status" -eq 0 ]
+	[ ! -e "$STORE/asked" ]
+	# auth.json (REGISTRY_AUTH_FILE) takes credHelpers too
+	echo '{"credHelpers":{"'"$B"'":"hulltest"}}' >"$STORE/auth.json"
+	REGISTRY_AUTH_FILE=$STORE/auth.json PATH=$STORE/bin:$PATH run hl pull -q "$B/test/multi"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$STORE/asked")" = "$B" ]
+}
+
+@test "pull: credential helper missing, failing or without credentials gives a clear message" {
+	fake_helper
+	B=127.0.0.1:$REG_B_PORT
+	echo '{"credHelpers":{"'"$B"'":"nosuchhelper"}}' >"$STORE/home/.docker/config.json"
+	run hl_home pull -q "$B/test/multi"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'docker-credential-nosuchhelper not found in $PATH'* ]]
+	echo '{"credHelpers":{"'"$B"'":"hulltest"}}' >"$STORE/home/.docker/config.json"
+	HULLTEST_MODE=fail run hl_home pull -q "$B/test/multi"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"docker-credential-hulltest get (for $B): exit status 3: boom: keychain locked"* ]]
+	HULLTEST_MODE=notfound run hl_home pull -q "$B/test/multi"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"401 unauthorized: the registry wants a login (no credentials found; docker-credential-hulltest has no credentials for $B)"* ]]
+	# "not found" is not an error: an anonymous registry still pulls
+	A=127.0.0.1:$REG_A_PORT
+	echo '{"credsStore":"hulltest"}' >"$STORE/home/.docker/config.json"
+	HULLTEST_MODE=notfound run hl_home pull -q "$A/test/single"
+	[ "$status" -eq 0 ]
+	grep -qx "$A" "$STORE/asked"
+	run hl inspect "$A/test/single"
+	[ "$status" -eq 0 ]
+}
+
+@test "pull: OAuth2 POST for tokens (password and identity token), GET fallback on 405" {
+	fake_helper
+	T=127.0.0.1:$REG_T_PORT G=127.0.0.1:$REG_G_PORT
+	log=$REG_WORK/T/token.log glog=$REG_WORK/G/token.log
+	: >"$log"
+	run hl pull -q --creds hulluser:hullpass "$T/test/multi"
+	[ "$status" -eq 0 ]
+	grep -q "POST /token HTTP/1.1.* grant=password code=200" "$log"
+	[ "$(grep -c "GET /token" "$log")" = 0 ]
+	# an identity token from a helper is a refresh_token grant
+	: >"$log"
+	echo '{"credHelpers":{"'"$T"'":"hulltest"}}' >"$STORE/home/.docker/config.json"
+	rm -rf "$STORE/blobs" "$STORE/index.json"
+	HULLTEST_MODE=token run hl_home pull -q "$T/test/multi"
+	[ "$status" -eq 0 ]
+	grep -q "POST /token HTTP/1.1.* grant=refresh_token code=200" "$log"
+	[ "$(grep -c "GET /token" "$log")" = 0 ]
+	HULLTEST_MODE=badtoken run hl_home pull -q "$T/test/multi"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"401 unauthorized (wrong username or password?)"* ]]
+	# a token server without the POST endpoint: 405, then the GET flow with basic credentials
+	: >"$glog"
+	run hl pull -q --creds hulluser:hullpass "$G/test/single"
+	[ "$status" -eq 0 ]
+	grep -q "POST /token-get-only HTTP/1.1.* grant=password code=405" "$glog"
+	grep -q "GET /token-get-only?.* auth=yes code=200" "$glog"
+	[ "$(grep -c "POST /token-get-only" "$glog")" = 1 ] # remembered for the blobs
+	echo '{"credHelpers":{"'"$G"'":"hulltest"}}' >"$STORE/home/.docker/config.json"
+	rm -rf "$STORE/blobs" "$STORE/index.json"
+	HULLTEST_MODE=token run hl_home pull -q "$G/test/single"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"HTTP 405 to the OAuth2 POST, and an identity token cannot be used with GET"* ]]
+}
+
+@test "pull: uncompressed layers (OCI and Docker types): stored as is, digest == diff_id, unpack matches gzip" {
+	run hl pull -q "$A/test/raw"
+	[ "$status" -eq 0 ]
+	run hl pull -q "$A/test/rawdocker"
+	[ "$status" -eq 0 ]
+	run hl pull -q "$A/test/multi"
+	[ "$status" -eq 0 ]
+	for i in 0 1 2; do
+		[ "$(layer_type "$A/test/raw" $i)" = application/vnd.oci.image.layer.v1.tar ]
+	done
+	[ "$(layer_type "$A/test/rawdocker" 0)" = application/vnd.docker.image.rootfs.diff.tar ]
+	no_partial_blobs
+	# every layer digest is its config diff_id, and the blob is a plain tar
+	hl inspect "$A/test/raw" >"$STORE/raw.json"
+	python3 - "$STORE/raw.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+layers = [l["digest"] for l in d["manifest"]["layers"]]
+assert layers == d["config"]["rootfs"]["diff_ids"], (layers, d["config"]["rootfs"]["diff_ids"])
+PY
+	for dg in $(python3 -c 'import json,sys; print(" ".join(l["digest"][7:] for l in json.load(open(sys.argv[1]))["manifest"]["layers"]))' "$STORE/raw.json"); do
+		tar -tf "$STORE/blobs/sha256/$dg" >/dev/null
+	done
+	# unpacked, the plain image has the same files as the gzip one
+	hl unpack "$A/test/raw" "$STORE/u-raw"
+	hl unpack "$A/test/multi" "$STORE/u-gz"
+	hl unpack "$A/test/rawdocker" "$STORE/u-doc"
+	(cd "$STORE/u-raw/rootfs" && find . | sort) >"$STORE/l-raw"
+	(cd "$STORE/u-gz/rootfs" && find . | sort) >"$STORE/l-gz"
+	diff "$STORE/l-raw" "$STORE/l-gz"
+	grep -qx ./etc/two "$STORE/l-raw"
+	cmp "$STORE/u-raw/rootfs/bin/busybox" /bin/busybox
+	cmp "$STORE/u-doc/rootfs/bin/busybox" /bin/busybox
+	[ ! -e "$STORE/u-doc/rootfs/one" ]
+}
+
+@test "pull: one fsync per blob, the blobs directory synced once" {
+	command -v strace >/dev/null || skip "needs strace"
+	hl pull -q "$A/test/single" >/dev/null # the store exists, so its creation is not counted
+	strace -f -e trace=fsync,fdatasync -o "$STORE/strace" "$HL" --store "$STORE" pull -q "$A/test/multi"
+	# 3 blobs to fetch (config + 2 layers; the busybox layer came with test/single), one directory
+	# sync for them, then the manifest, its directory entry and index.json: 7 (it was 10 before)
+	n=$(grep -c "fsync(" "$STORE/strace")
+	[ "$n" -le 7 ]
+	[ "$n" -ge 3 ]
+}
+
 @test "pull: blob redirects are followed without sending Authorization to the other host" {
 	run hl pull --creds hulluser:hullpass "127.0.0.1:$REG_RED_PORT/test/multi"
 	[ "$status" -eq 0 ]
 	grep -q "GET /v2/test/multi/blobs/sha256:.* auth=no" "$REG_WORK/proxy-CDN.log"
-	! grep -q "auth=yes" "$REG_WORK/proxy-CDN.log"
+	[ "$(grep -c "auth=yes" "$REG_WORK/proxy-CDN.log")" = 0 ]
 	grep -q "GET /v2/test/multi/manifests/latest .* auth=yes" "$REG_WORK/proxy-RED.log"
 }
 
@@ -152,7 +310,7 @@ no_partial_blobs() {
 	run hl pull "127.0.0.1:$REG_BAD_PORT/test/single"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"digest mismatch"* ]]
-	! grep -q "test/single" "$STORE/index.json"
+	[ "$(grep -c "test/single" "$STORE/index.json")" = 0 ]
 	no_partial_blobs
 	[ -z "$(ls "$STORE/ingest")" ]
 }
@@ -161,7 +319,7 @@ no_partial_blobs() {
 	run hl pull "127.0.0.1:$REG_DCD_PORT/test/single"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Docker-Content-Digest sha256:0000"* ]]
-	! grep -q "test/single" "$STORE/index.json"
+	[ "$(grep -c "test/single" "$STORE/index.json")" = 0 ]
 }
 
 @test "pull: 503 with Retry-After is retried; Warning 299 is shown once" {

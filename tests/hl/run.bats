@@ -139,6 +139,22 @@ no_leftovers() {
 	no_leftovers
 }
 
+@test "image run of a cached image loads neither libcurl nor libarchive (they cost ~11 ms a start)" {
+	hl run --rm localhost/l:bb2 # fill the layer cache
+	# LD_DEBUG=files names every object the dynamic loader maps, dlopen'ed ones included.
+	LD_DEBUG=files unshare -m --propagation private "$HL" --store "$W/S" --root "$R" run --rm localhost/l:bb2 \
+		2>"$BATS_TEST_TMPDIR/ld.log"
+	grep -q "file=libc.so.6" "$BATS_TEST_TMPDIR/ld.log" # the log is there at all
+	run grep -E "file=lib(curl|archive)\.so" "$BATS_TEST_TMPDIR/ld.log"
+	[ "$status" -eq 1 ] # (a bare `! grep` would not fail a bats test)
+	# ... but a command that needs libarchive (import of an oci-archive tar) loads it then.
+	tar -C "$W/L" -cf "$BATS_TEST_TMPDIR/l.tar" .
+	LD_DEBUG=files "$HL" --store "$BATS_TEST_TMPDIR/S2" import "$BATS_TEST_TMPDIR/l.tar" \
+		2>"$BATS_TEST_TMPDIR/ld2.log" >/dev/null
+	grep -q "file=libarchive.so" "$BATS_TEST_TMPDIR/ld2.log"
+	no_leftovers
+}
+
 @test "image run --copy: plain copy mode, no overlay" {
 	run hl run --rm --copy localhost/l:bb sh -c 'grep " / " /proc/self/mountinfo | grep -c overlay'
 	[ "$output" = 0 ]

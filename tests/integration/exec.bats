@@ -486,7 +486,7 @@ cgroup_dirs() {
 		pid=$(cat "$BATS_TEST_TMPDIR/pid2")
 		grep -q ':memory:.*/sub$' /proc/"$pid"/cgroup
 		grep -q ':pids:.*/sub$' /proc/"$pid"/cgroup
-		! grep -q ':cpu,*[a-z]*:.*/sub$' /proc/"$pid"/cgroup
+		refute grep -q ':cpu,*[a-z]*:.*/sub$' /proc/"$pid"/cgroup
 	fi
 	run hull exec --cgroup nosuchctl:sub "$CT" true
 	[ "$status" -eq 255 ]
@@ -513,14 +513,46 @@ cgroup_dirs() {
 	[ "$rc" -eq 143 ]
 }
 
-@test "hull exec runs from a sealed memfd copy, never the binary on the host (CVE-2019-5736)" {
+@test "hull exec runs from a sealed view of its binary, never the binary on the host (CVE-2019-5736)" {
 	ct sealed
 	"$HULL" --root "$HULL_ROOT" exec "$CT" sleep 2 &
 	local hp=$!
 	sleep 0.5
-	local exe
+	local exe fstype host_id view_id wrote=no
 	exe=$(readlink /proc/"$hp"/exe)
+	fstype=$(stat -f -L -c %T /proc/"$hp"/exe)
+	view_id=$(stat -L -c %d:%i /proc/"$hp"/exe)
+	host_id=$(stat -L -c %d:%i "$HULL")
+	(printf x >>/proc/"$hp"/exe) 2>/dev/null && wrote=yes
 	wait "$hp"
+	echo "exe: $exe on $fstype ($view_id; host binary $host_id); write: $wrote"
+	[ "$wrote" = no ]
+	[ "$view_id" != "$host_id" ]
+	# Where overlayfs exists the view is a read-only overlay (no copy); else a sealed memfd.
+	if grep -qw overlay /proc/filesystems; then
+		[ "$fstype" = overlayfs ]
+	else
+		[[ "$exe" == "/memfd:"* ]]
+	fi
+}
+
+@test "hull exec falls back to a sealed memfd copy where no overlay can be made" {
+	# A binary right in /dev cannot be overlaid (its directory would be the overlay's
+	# second layer, /dev, too): hull must then copy itself into a sealed memfd instead.
+	findmnt -no OPTIONS /dev | grep -qw noexec && skip "/dev is mounted noexec"
+	ct sealedmemfd
+	local bin
+	bin=$(mktemp /dev/hull-exec-test.XXXXXX)
+	cp "$HULL" "$bin"
+	chmod 0755 "$bin"
+	"$bin" --root "$HULL_ROOT" exec "$CT" sleep 2 &
+	local hp=$!
+	sleep 0.5
+	local exe rc=0
+	exe=$(readlink /proc/"$hp"/exe) || true
+	wait "$hp" || rc=$?
+	rm -f "$bin" # before any assertion: nothing may stay in /dev
+	[ "$rc" -eq 0 ]
 	echo "exe: $exe"
 	[[ "$exe" == "/memfd:"* ]]
 }
@@ -556,10 +588,10 @@ cgroup_dirs() {
 	grep -q '^done' "$BUNDLE/rootfs/watch.log"
 	# the runtime binary is intact, and nothing opened resolved to it
 	[ "$(sha256sum <"$HULL")" = "$sum" ]
-	! grep -q "^opened.*$(basename "$HULL")\$" "$BUNDLE/rootfs/watch.log"
-	! grep -q "$HULL" "$BUNDLE/rootfs/watch.log"
+	refute grep -q "^opened.*$(basename "$HULL")\$" "$BUNDLE/rootfs/watch.log"
+	refute grep -q "$HULL" "$BUNDLE/rootfs/watch.log"
 	# whatever the watcher caught of hull (the sealed copy, if anything) it could not open
-	! grep -q '^opened' "$BUNDLE/rootfs/watch.log"
+	refute grep -q '^opened' "$BUNDLE/rootfs/watch.log"
 }
 
 @test "exec leaves nothing behind and the container keeps running" {

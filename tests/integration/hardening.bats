@@ -48,9 +48,10 @@ hrun_d() { # ID [BUNDLE]: detached
 	mkdir "$BATS_TEST_TMPDIR/out"
 	update_config '.mounts += [{"destination":"/out","type":"bind","source":$o,"options":["rbind","rw"]}]' \
 		--arg o "$BATS_TEST_TMPDIR/out"
-	# hull runs from a sealed memfd copy of itself, so its comm is not "hull": find the
-	# victim by its command line. Reading that copy is harmless; the host binary (its
-	# dev:ino) must never be reachable, and nothing may be writable.
+	# hull runs from a sealed view of itself (a detached read-only overlay or a memfd copy),
+	# so its comm need not be "hull": find the victim by its command line. Reading the view
+	# is harmless; the host binary (its dev:ino) must never be reachable, and nothing may be
+	# writable.
 	set_args sh -c 'i=0; while [ $i -lt 200 ]; do for p in /proc/[0-9]*; do case "$(tr "\0" " " <$p/cmdline 2>/dev/null)" in *" create "*) ;; *) continue ;; esac; grep -q "seen $p" /out/log 2>/dev/null || echo "seen $p" >>/out/log; (: <$p/exe) 2>/dev/null && echo "read $p $(stat -L -c %d:%i $p/exe)" >>/out/log; (: >>$p/exe) 2>/dev/null && echo "write $p" >>/out/log; done; i=$((i+1)); sleep 0.02; done'
 	local a b
 	a=$(hull_id attacker)
@@ -78,8 +79,8 @@ hrun_d() { # ID [BUNDLE]: detached
 	hull delete -f "$a"
 	cat "$BATS_TEST_TMPDIR/out/log"
 	grep -q "^seen " "$BATS_TEST_TMPDIR/out/log"
-	! grep -q "^write " "$BATS_TEST_TMPDIR/out/log"
-	! grep -q " $(stat -L -c %d:%i "$HULL")\$" "$BATS_TEST_TMPDIR/out/log"
+	refute grep -q "^write " "$BATS_TEST_TMPDIR/out/log"
+	refute grep -q " $(stat -L -c %d:%i "$HULL")\$" "$BATS_TEST_TMPDIR/out/log"
 }
 
 # ---- CVE-2024-21626 --------------------------------------------------------------------------
@@ -107,7 +108,7 @@ hrun_d() { # ID [BUNDLE]: detached
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# sh is pid 1: stdio only, and its cwd is the container's /
-	! grep -E ' [3-9] -> | [1-9][0-9]+ -> ' <<<"$output"
+	refute grep -E ' [3-9] -> | [1-9][0-9]+ -> ' <<<"$output"
 	[ "${lines[-1]}" = / ]
 }
 
@@ -121,7 +122,7 @@ hrun_d() { # ID [BUNDLE]: detached
 		echo "fd $n: $output"
 		# getcwd names a directory outside the root "(unreachable)/..."
 		[[ "$output" != *unreachable* ]]
-		! grep -qx -e state.json -e config.json -e rootfs <<<"$output"
+		refute grep -qx -e state.json -e config.json -e rootfs <<<"$output"
 	done
 	check_no_debris
 }
@@ -212,7 +213,7 @@ masked_file() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
-	! grep -q wrote <<<"$output"
+	refute grep -q wrote <<<"$output"
 }
 
 @test "masking: a procfs mounted below /proc (showing masked entries again) is refused" {
@@ -298,7 +299,7 @@ masked_file() {
 	local pid
 	pid=$(state_field "$id" pid)
 	# nothing of the container points into the state dir (fds, cwd, root)
-	! ls -l "/proc/$pid/fd" "/proc/$pid/cwd" "/proc/$pid/root" 2>/dev/null | grep -F "$HULL_ROOT"
+	refute grep -F "$HULL_ROOT" < <(ls -l "/proc/$pid/fd" "/proc/$pid/cwd" "/proc/$pid/root" 2>/dev/null)
 	# a root container process (even one with CAP_DAC_OVERRIDE) finds no state.json
 	hull delete -f "$id"
 	update_config '.process.capabilities.bounding += ["CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH"]
@@ -308,6 +309,6 @@ masked_file() {
 	run hrun "$(hull_id state2)"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! grep -q state.json <<<"$output"
+	refute grep -q state.json <<<"$output"
 	grep -q "No such file" <<<"$output"
 }

@@ -61,8 +61,8 @@ hook() {
 	[ "$status" -eq 0 ]
 	[ "$(cat "$LOG/args")" = "myname zero first" ]
 	# nothing of hull's own environment leaks in (busybox sh adds only PWD/SHLVL-ish vars)
-	! grep -q '^HULL' "$LOG/env"
-	! grep -q '^BATS' "$LOG/env"
+	refute grep -q '^HULL' "$LOG/env"
+	refute grep -q '^BATS' "$LOG/env"
 }
 
 @test "multiple hooks of one kind run in array order" {
@@ -91,7 +91,7 @@ hook() {
 	expect_clean_failure
 	[ "$SECONDS" -lt 10 ]
 	[[ "$output" == *"error running createRuntime hook #0: timeout after 1s"* ]]
-	! pgrep -f "sleep 30" -P 1 >/dev/null
+	refute pgrep -f "sleep 30" -P 1 >/dev/null
 }
 
 @test "failing prestart and createContainer hooks abort too; a missing hook binary is an error" {

@@ -1,25 +1,13 @@
 # lifecycle-common.bash - shared setup of lifecycle.bats and terminal.bats.
 
 load ../lib/helpers
+load ../lib/suite-hooks
 
 lc_setup_file() {
 	export HULL_TEST_AREA=${1:-lc}
 	hull_setup_file
 	export RECVTTY
 	RECVTTY=$(find_recvtty)
-}
-
-setup() {
-	hull_setup
-	debris_snapshot
-}
-
-teardown() {
-	hull_teardown
-}
-
-teardown_file() {
-	hull_teardown_file
 }
 
 # The test helper tests/lib/recvtty.c: built by `make` (mk/testtools.mk) next to the

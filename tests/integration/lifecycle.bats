@@ -24,7 +24,7 @@ setup_file() {
 	[ "$pid" -gt 0 ]
 	kill -0 "$pid"
 	# still blocked: the workload has not run
-	! grep -q started "/proc/$pid/cmdline"
+	refute grep -q started "/proc/$pid/cmdline"
 	run hc start "$id"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]

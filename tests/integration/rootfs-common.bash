@@ -2,23 +2,11 @@
 # suites (loaded by mounts.bats, rootfs.bats, devices.bats, attrs.bats, caps.bats, hooks.bats).
 
 load ../lib/helpers
+load ../lib/suite-hooks
 
 setup_file() {
 	export HULL_TEST_AREA=rfs
 	hull_setup_file
-}
-
-setup() {
-	hull_setup
-	debris_snapshot
-}
-
-teardown() {
-	hull_teardown
-}
-
-teardown_file() {
-	hull_teardown_file
 }
 
 # hrun ID [run options]: `hull run` of $BUNDLE in the foreground (exit status of the container).

@@ -353,7 +353,7 @@ op_check() {
 	run hrun "$(hull_id leak)"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "errno 55" ]
-	! grep -q -e socket: -e anon_inode:seccomp <<<"$output"
+	refute grep -q -e socket: -e anon_inode:seccomp <<<"$output"
 	wait_agent
 }
 

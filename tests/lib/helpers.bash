@@ -20,6 +20,7 @@
 #   debris_snapshot          remember mount count, hull-related processes, state dirs, cgroups
 #   check_no_debris          fail (printing what is left) unless all are back to the snapshot
 #   need_root / need_cmd CMD skip helpers
+#   refute CMD               fail if CMD succeeds (use it for `! CMD`, which bats ignores)
 #
 # Environment: HULL (binary, default $HULL_TOP/hull), HULL_TEST_AREA (id prefix, default
 # "t"), BUSYBOX (default /bin/busybox). Everything lives under $BATS_FILE_TMPDIR or
@@ -27,6 +28,14 @@
 
 hull() {
 	"$HULL" --root "$HULL_ROOT" "$@"
+}
+
+# `! CMD` does not fail a bats test (errexit ignores a negated command): `refute CMD` does.
+refute() {
+	if "$@"; then
+		echo "refute: this succeeded: $*" >&2
+		return 1
+	fi
 }
 
 need_root() {

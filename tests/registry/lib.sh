@@ -22,9 +22,10 @@ reg_wait() {
 	return 1
 }
 
-# reg_start NAME MODE WORKDIR: MODE is anon, basic or token. Sets REG_<NAME>_PORT.
+# reg_start NAME MODE WORKDIR [REALM_PATH]: MODE is anon, basic or token (its token server's realm
+# is /token, or REALM_PATH: /token-get-only refuses the OAuth2 POST). Sets REG_<NAME>_PORT.
 reg_start() {
-	local name=$1 mode=$2 dir=$3/$1 port auth=""
+	local name=$1 mode=$2 dir=$3/$1 realm=${4:-/token} port auth=""
 	port=$(reg_free_port)
 	mkdir -p "$dir/storage"
 	case $mode in
@@ -45,7 +46,7 @@ reg_start() {
 		reg_wait "http://127.0.0.1:$tport/ping" || return 1
 		auth="auth:
   token:
-    realm: http://127.0.0.1:$tport/token
+    realm: http://127.0.0.1:$tport$realm
     service: hull-test
     issuer: hull-test-issuer
     rootcertbundle: $dir/cert.pem"
@@ -132,6 +133,11 @@ reg_push() {
 	local L=$1 tag=$2 port=$3 repo=$4
 	shift 4
 	skopeo copy -q --dest-tls-verify=false "$@" "oci:$L:$tag" "docker://127.0.0.1:$port/$repo" >/dev/null
+}
+
+# reg_push_raw LAYOUT TAG PORT REPO[:TAG] [oci|docker]: push with UNCOMPRESSED layers (skopeo always compresses).
+reg_push_raw() {
+	python3 "$REG_DIR_LIB/push_raw.py" "$1" "$2" "http://127.0.0.1:$3" "$4" ${5:+"$5"} >/dev/null
 }
 
 # reg_push_index PORT REPO TAG: an OCI index whose FIRST entry is arm64 and second amd64.

@@ -298,6 +298,35 @@ START_TEST(test_check_args)
 }
 END_TEST
 
+/* cli_parse_n: the status to exit with after --help (0) or a usage error (1), else the args. */
+START_TEST(test_parse_n)
+{
+	const struct cli_opt opts[] = { { 0 } };
+	struct cli_args a;
+	int status = -1;
+	ck_assert(cli_parse_n(&test_cmd, 2, ARGV("id"), opts, 0, 1, 1, &a, &status));
+	ck_assert_int_eq(a.n, 1);
+	ck_assert_str_eq(a.pos[0], "id");
+	free(a.pos);
+	struct capture out, err;
+	cap_start(&out, STDOUT_FILENO);
+	cap_start(&err, STDERR_FILENO);
+	bool help = cli_parse_n(&test_cmd, 2, ARGV("--help"), opts, 0, 1, 1, &a, &status);
+	int help_status = status;
+	bool few = cli_parse_n(&test_cmd, 1, ARGV(NULL), opts, 0, 1, 1, &a, &status);
+	int few_status = status;
+	char *few_pos = (char *)a.pos;
+	bool bad = cli_parse_n(&test_cmd, 3, ARGV("--nope", "id"), opts, 0, 1, 1, &a, &status);
+	_cleanup_free_ char *e = cap_end(&err);
+	_cleanup_free_ char *o = cap_end(&out);
+	ck_assert(!help && help_status == 0);
+	ck_assert(!few && few_status == 1 && few_pos == NULL);
+	ck_assert(!bad && status == 1);
+	ck_assert_msg(strstr(e, "requires exactly 1 argument(s)"), "%s", e);
+	ck_assert_msg(strstr(e, "flag provided but not defined: -nope"), "%s", e);
+}
+END_TEST
+
 START_TEST(test_parse_bool_and_abspath)
 {
 	bool b = true;
@@ -398,6 +427,7 @@ int main(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_check_args);
+	tcase_add_test(tc, test_parse_n);
 	tcase_add_test(tc, test_parse_bool_and_abspath);
 	suite_add_tcase(s, tc);
 	TCase *cmds = tcase_create("commands");
