@@ -113,6 +113,9 @@ struct applier {
 	size_t n_dirs, cap_dirs;
 	char *cached_parent; /* parent fd cache: most entries share their parent */
 	int cached_fd;
+	bool cached_setgid; /* new entries there take the directory's group, not ours */
+	uid_t euid;
+	gid_t egid;
 	bool warned_owner;
 	struct hl_layer_stream *stream;
 	bool cut_short; /* the stream ended inside the last entry's padding: stop there */
@@ -206,13 +209,17 @@ static void push_dir_time(struct applier *a, const char *path, const struct time
 
 /* A lower directory this layer changes without an entry of its own keeps its times (as
  * umoci does): note them before the first change, restore them at the end. */
-static void note_parent(struct applier *a, const char *parent, int pfd)
+static void note_parent(struct applier *a, const char *parent, int pfd, const struct stat *known)
 {
 	if (*parent == '\0' || set_has(&a->touched, parent))
 		return;
 	set_add(&a->touched, parent);
 	struct stat st;
-	if (set_has(&a->created, parent) || fstatat(pfd, "", &st, AT_EMPTY_PATH) < 0)
+	if (set_has(&a->created, parent))
+		return;
+	if (known)
+		st = *known;
+	else if (fstatat(pfd, "", &st, AT_EMPTY_PATH) < 0)
 		return;
 	struct timespec ts[2] = { st.st_atim, st.st_mtim };
 	push_dir_time(a, parent, ts);
@@ -226,13 +233,21 @@ static int parent_fd(struct applier *a, const char *parent, struct hull_error *e
 	int fd = mkdir_in_root(a->rootfd, parent, err);
 	if (fd < 0)
 		return -1;
-	note_parent(a, parent, fd);
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return hull_fail(err, errno, "stat %s in the rootfs", *parent ? parent : "/");
+	}
+	note_parent(a, parent, fd, &st);
 	a->cached_parent = xstrdup(parent);
 	a->cached_fd = fd;
+	a->cached_setgid = (st.st_mode & S_ISGID) != 0;
 	return fd;
 }
 
-/* Remove the children of dfd/name without following symlinks; with keep, what this layer made stays. */
+/* Remove the children of dfd/name without following symlinks or crossing into mounts (EBUSY);
+ * with keep (an opaque whiteout), what this layer made stays. The one recursive remover:
+ * hl_remove_at below serves whiteouts, replaced entries and hl_rm_rf alike. */
 static int rm_children(int dfd, const char *name, const struct pathset *keep, const char *path)
 {
 	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -270,8 +285,7 @@ static int rm_children(int dfd, const char *name, const struct pathset *keep, co
 	return r;
 }
 
-/* Remove whatever is at dfd/name (a tree for a directory); absent is fine. */
-static int remove_at(int dfd, const char *name)
+int hl_remove_at(int dfd, const char *name)
 {
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -317,15 +331,19 @@ static int set_xattrs(struct applier *a, int fd, int pfd, const char *base, bool
 	return 0;
 }
 
-/* chown before chmod (chown clears setuid), xattrs after chown (it drops security.capability). */
-static int set_meta(struct applier *a, int fd, int pfd, const char *base, mode_t type, const char *path,
-		    struct hull_error *err)
+/* chown before chmod (chown clears setuid), xattrs after chown (it drops security.capability).
+ * fresh: just created by us in the cached parent, so already ours (or the parent's group
+ * when it is setgid): the common root-owned entry needs no chown. */
+static int set_meta(struct applier *a, int fd, int pfd, const char *base, mode_t type, bool fresh,
+		    const char *path, struct hull_error *err)
 {
 	uid_t uid = (uid_t)archive_entry_uid(a->e);
 	gid_t gid = (gid_t)archive_entry_gid(a->e);
 	mode_t mode = archive_entry_perm(a->e) & 07777;
 	bool link = type == S_IFLNK;
-	int r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
+	int r = 0;
+	if (!fresh || a->cached_setgid || uid != a->euid || gid != a->egid)
+		r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 	if (r < 0 && geteuid() != 0 && (errno == EPERM || errno == EINVAL)) {
 		/* Unprivileged (or an unmapped id in a user namespace): files stay ours, as umoci --rootless. */
 		if (!a->warned_owner)
@@ -363,6 +381,9 @@ static int set_meta(struct applier *a, int fd, int pfd, const char *base, mode_t
 
 /* ---- entry types ---- */
 
+/* make_*: 0 done, -1 error, IN_THE_WAY: the name exists (nothing changed, err not set). */
+#define IN_THE_WAY 1
+
 static int write_data(struct applier *a, int fd, const char *path, struct hull_error *err)
 {
 	const void *buf;
@@ -393,7 +414,7 @@ static int write_data(struct applier *a, int fd, const char *path, struct hull_e
 		return hull_fail(err, EIO, "%s: read layer data: %s", path, archive_error_string(a->ar));
 	}
 	/* Sparse files end in a hole the data blocks do not cover. */
-	if (ftruncate(fd, archive_entry_size(a->e)) < 0)
+	if (end != archive_entry_size(a->e) && ftruncate(fd, archive_entry_size(a->e)) < 0)
 		return hull_fail(err, errno, "%s: truncate", path);
 	return 0;
 }
@@ -402,20 +423,22 @@ static int make_file(struct applier *a, int pfd, const char *base, const char *p
 {
 	_cleanup_close_ int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return hull_fail(err, errno, "%s: create", path);
+		return errno == EEXIST ? IN_THE_WAY : hull_fail(err, errno, "%s: create", path);
 	if (write_data(a, fd, path, err) < 0)
 		return -1;
-	return set_meta(a, fd, pfd, base, S_IFREG, path, err);
+	return set_meta(a, fd, pfd, base, S_IFREG, true, path, err);
 }
 
-static int make_dir(struct applier *a, int pfd, const char *base, const char *path, struct hull_error *err)
+/* exists: a directory is already there (only its metadata changes). */
+static int make_dir(struct applier *a, int pfd, const char *base, bool exists, const char *path,
+		    struct hull_error *err)
 {
-	if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
-		return hull_fail(err, errno, "%s: mkdir", path);
+	if (!exists && mkdirat(pfd, base, 0700) < 0)
+		return errno == EEXIST ? IN_THE_WAY : hull_fail(err, errno, "%s: mkdir", path);
 	_cleanup_close_ int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return hull_fail(err, errno, "%s: open directory", path);
-	return set_meta(a, fd, pfd, base, S_IFDIR, path, err);
+	return set_meta(a, fd, pfd, base, S_IFDIR, !exists, path, err);
 }
 
 static int make_link(struct applier *a, int pfd, const char *base, const char *path, struct hull_error *err)
@@ -431,8 +454,10 @@ static int make_link(struct applier *a, int pfd, const char *base, const char *p
 		return hull_fail(err, EINVAL, "%s: hard link to the root", path);
 	/* The target is looked up inside the root too: a link to /etc/shadow means ROOT/etc/shadow. */
 	_cleanup_close_ int tfd = hl_open_in_root(a->rootfd, tparent, O_PATH | O_DIRECTORY);
-	if (tfd < 0 || linkat(tfd, tbase, pfd, base, 0) < 0)
+	if (tfd < 0)
 		return hull_fail(err, errno, "%s: hard link to %s", path, target);
+	if (linkat(tfd, tbase, pfd, base, 0) < 0)
+		return errno == EEXIST ? IN_THE_WAY : hull_fail(err, errno, "%s: hard link to %s", path, target);
 	return 0;
 }
 
@@ -441,8 +466,10 @@ static int make_node(struct applier *a, int pfd, const char *base, mode_t type, 
 {
 	if (type == S_IFLNK) {
 		if (symlinkat(archive_entry_symlink(a->e), pfd, base) < 0)
-			return hull_fail(err, errno, "%s: symlink", path);
+			return errno == EEXIST ? IN_THE_WAY : hull_fail(err, errno, "%s: symlink", path);
 	} else if (mknodat(pfd, base, type | 0600, type == S_IFIFO ? 0 : archive_entry_rdev(a->e)) < 0) {
+		if (errno == EEXIST)
+			return IN_THE_WAY;
 		if (type != S_IFIFO && (errno == EPERM || errno == EACCES)) {
 			hull_warn("%s: device node not created (%s): not permitted here", path,
 				  type == S_IFCHR ? "char" : "block");
@@ -450,7 +477,7 @@ static int make_node(struct applier *a, int pfd, const char *base, mode_t type, 
 		}
 		return hull_fail(err, errno, "%s: mknod", path);
 	}
-	return set_meta(a, -1, pfd, base, type, path, err);
+	return set_meta(a, -1, pfd, base, type, true, path, err);
 }
 
 /* ---- whiteouts ---- */
@@ -474,9 +501,9 @@ static int whiteout(struct applier *a, const char *parent, const char *base, con
 	_cleanup_close_ int pfd = hl_open_in_root(a->rootfd, parent, O_PATH | O_DIRECTORY);
 	if (pfd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : hull_fail(err, errno, "%s: open parent", path);
-	note_parent(a, parent, pfd);
+	note_parent(a, parent, pfd, NULL);
 	cache_drop(a);
-	if (remove_at(pfd, name) < 0)
+	if (hl_remove_at(pfd, name) < 0)
 		return hull_fail(err, errno, "%s: remove %s", path, target);
 	return 0;
 }
@@ -488,7 +515,7 @@ static int apply_opaques(struct applier *a, struct hull_error *err)
 		_cleanup_close_ int fd = hl_open_in_root(a->rootfd, dir, O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			continue;
-		note_parent(a, dir, fd);
+		note_parent(a, dir, fd, NULL);
 		if (rm_children(fd, ".", &a->created, dir) < 0)
 			return hull_fail(err, errno, "%s: opaque whiteout", *dir ? dir : "/");
 	}
@@ -519,6 +546,33 @@ static int apply_dir_times(struct applier *a, struct hull_error *err)
 
 /* ---- one entry ---- */
 
+static bool is_self_link(struct applier *a, const char *path)
+{
+	_cleanup_free_ char *t = clean_path(archive_entry_hardlink(a->e));
+	return strcmp(t, path) == 0;
+}
+
+static int make_entry(struct applier *a, int pfd, const char *base, mode_t type, bool hardlink, bool dir_exists,
+		      const char *path, struct hull_error *err)
+{
+	if (hardlink)
+		return make_link(a, pfd, base, path, err);
+	switch (type) {
+	case S_IFREG:
+		return make_file(a, pfd, base, path, err);
+	case S_IFDIR:
+		return make_dir(a, pfd, base, dir_exists, path, err);
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+		return make_node(a, pfd, base, type, path, err);
+	default:
+		hull_warn("%s: unsupported tar entry type %o: skipped", path, type);
+		return 0;
+	}
+}
+
 static int apply_root_entry(struct applier *a, mode_t type, struct hull_error *err)
 {
 	if (type != S_IFDIR) {
@@ -526,7 +580,7 @@ static int apply_root_entry(struct applier *a, mode_t type, struct hull_error *e
 		return 0;
 	}
 	/* The root may only have its metadata updated. */
-	return set_meta(a, a->rootfd, -1, ".", S_IFDIR, "", err);
+	return set_meta(a, a->rootfd, -1, ".", S_IFDIR, false, "", err);
 }
 
 static int apply_entry(struct applier *a, struct hull_error *err)
@@ -549,44 +603,35 @@ static int apply_entry(struct applier *a, struct hull_error *err)
 	int pfd = parent_fd(a, parent, err);
 	if (pfd < 0)
 		return -1;
-	/* Replace semantics: an existing entry goes first, unless dir over dir (metadata only). */
 	struct stat st;
-	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		bool keep = (S_ISDIR(st.st_mode) && type == S_IFDIR && !hardlink);
-		if (!keep) {
-			if (hardlink) {
-				_cleanup_free_ char *t = clean_path(archive_entry_hardlink(a->e));
-				if (strcmp(t, path) == 0)
-					return 0;
-			}
-			if (remove_at(pfd, base) < 0)
-				return hull_fail(err, errno, "%s: remove the existing entry", path);
-			/* The removed entry (a directory, or a symlink to one) may have been on the
-			 * path of the cached parent: resolve afresh. */
-			if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
-				cache_drop(a);
-				if ((pfd = parent_fd(a, parent, err)) < 0)
-					return -1;
-			}
+	if (hardlink && is_self_link(a, path) && fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0; /* GNU tar's duplicate of a file already there */
+	/* Create first: the name is usually free, and only then is it worth a stat. */
+	int r = make_entry(a, pfd, base, type, hardlink, false, path, err);
+	if (r != IN_THE_WAY)
+		goto done;
+	/* Replace semantics: what is there goes first, unless dir over dir (metadata only). */
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return hull_fail(err, errno, "%s: stat the existing entry", path);
+	bool keep = S_ISDIR(st.st_mode) && type == S_IFDIR && !hardlink;
+	if (!keep) {
+		if (hl_remove_at(pfd, base) < 0)
+			return hull_fail(err, errno, "%s: remove the existing entry", path);
+		/* The removed entry (a directory, or a symlink to one) may have been on the
+		 * path of the cached parent: resolve afresh. */
+		if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
+			cache_drop(a);
+			if ((pfd = parent_fd(a, parent, err)) < 0)
+				return -1;
 		}
 	}
-	set_add_with_parents(&a->created, path);
-	if (hardlink)
-		return make_link(a, pfd, base, path, err);
-	switch (type) {
-	case S_IFREG:
-		return make_file(a, pfd, base, path, err);
-	case S_IFDIR:
-		return make_dir(a, pfd, base, path, err);
-	case S_IFLNK:
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFIFO:
-		return make_node(a, pfd, base, type, path, err);
-	default:
-		hull_warn("%s: unsupported tar entry type %o: skipped", path, type);
-		return 0;
-	}
+	r = make_entry(a, pfd, base, type, hardlink, keep, path, err);
+	if (r == IN_THE_WAY)
+		return hull_fail(err, EEXIST, "%s: create", path);
+done:
+	if (r == 0)
+		set_add_with_parents(&a->created, path);
+	return r;
 }
 
 /* ---- the layer ---- */
@@ -631,7 +676,7 @@ int hl_layer_apply(int rootfd, int blobfd, const struct hl_layer_opts *o, struct
 	struct hl_layer_stream *s = NULL;
 	if (hl_layer_stream_open(blobfd, o->media_type, &s, err) < 0)
 		return -1;
-	struct applier a = { .rootfd = rootfd, .cached_fd = -1, .stream = s };
+	struct applier a = { .rootfd = rootfd, .cached_fd = -1, .stream = s, .euid = geteuid(), .egid = getegid() };
 	a.ar = archive_read_new();
 	archive_read_support_format_tar(a.ar);
 	int r = -1;

@@ -75,35 +75,9 @@ int hl_unpack_copy(const struct hl_store *s, const struct hl_image *img, const c
 	return 0;
 }
 
-/* rm -rf that neither follows symlinks nor crosses into mounts (EBUSY then). */
-static int rm_tree_at(int dfd, const char *name)
-{
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -1;
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	DIR *d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -1;
-	}
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && rm_tree_at(fd, de->d_name) < 0)
-			r = -1;
-	closedir(d);
-	if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		r = -1;
-	return r;
-}
-
 int hl_rm_rf(const char *path, struct hull_error *err)
 {
-	if (rm_tree_at(AT_FDCWD, path) < 0)
+	if (hl_remove_at(AT_FDCWD, path) < 0)
 		return hull_fail(err, errno, "remove %s", path);
 	return 0;
 }
@@ -218,16 +192,16 @@ static int build_snapshot(const struct hl_store *s, const struct hl_image *img, 
 		hull_fail(err, EIO, "%s", got ? msg : "unpacking a layer failed");
 		goto fail;
 	}
-	rm_tree_at(AT_FDCWD, work);
+	hl_remove_at(AT_FDCWD, work);
 	rmdir(merged);
 	if (renameat(AT_FDCWD, tmp, snapfd, chain[i] + 7) < 0 && errno != EEXIST && errno != ENOTEMPTY) {
 		hull_fail(err, errno, "store snapshot %s", chain[i]);
 		goto fail;
 	}
-	rm_tree_at(AT_FDCWD, tmp); /* lost a race with another unpacker: theirs is as good */
+	hl_remove_at(AT_FDCWD, tmp); /* lost a race with another unpacker: theirs is as good */
 	return 0;
 fail:
-	rm_tree_at(AT_FDCWD, tmp);
+	hl_remove_at(AT_FDCWD, tmp);
 	return -1;
 }
 
@@ -380,7 +354,7 @@ int hl_snapshots_prune(const struct hl_store *s, size_t *removed, struct hull_er
 	while (d && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || keep_has(&k, de->d_name))
 			continue;
-		if (rm_tree_at(snapfd, de->d_name) < 0)
+		if (hl_remove_at(snapfd, de->d_name) < 0)
 			r = hull_fail(err, errno, "remove snapshot %s", de->d_name);
 		else
 			(*removed)++;

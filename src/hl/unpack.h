@@ -38,6 +38,10 @@ struct hl_layer_opts {
  * is left half-written: callers apply into a scratch directory. */
 int hl_layer_apply(int rootfd, int blobfd, const struct hl_layer_opts *o, struct hull_error *err);
 
+/* Remove whatever is at dfd/name, a whole tree for a directory, without following symlinks
+ * or crossing into mounts (EBUSY then); absent is fine. 0 or -1 with errno. */
+int hl_remove_at(int dfd, const char *name);
+
 /* inroot.c: openat2(rootfd, path, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_XDEV), or the
  * same resolution in userspace without openat2 (HULL_IMAGE_NO_OPENAT2=1 forces it); "" is the root. */
 int hl_open_in_root(int rootfd, const char *path, int flags);
