@@ -274,19 +274,14 @@ for b in hull:"$HULL_BUILT" crun:"$CRUN" runc:"$RUNC"; do
 	rm -f "$W/$n.strip"
 done
 
-# Row 7: image rows, when their scripts and commands exist. unpack.sh unpacks a ~100 MiB image
-# (minutes): left out in quick mode unless BENCH_UNPACK=1.
+# Row 7: image rows, when their scripts and commands exist (unpack.sh: about a minute).
 if [ -x "$HULL_IMAGE" ]; then
 	ir=$([ "$QUICK" = 1 ] && echo 2 || echo 5)
 	pr=$([ "$QUICK" = 1 ] && echo 5 || echo 15)
 	for s in pull unpack image-run; do
 		[ -f "$here/$s.sh" ] || continue
-		if [ "$s" = unpack ] && [ "$QUICK" = 1 ] && [ "${BENCH_UNPACK:-0}" != 1 ]; then
-			note "image unpack: left out in quick mode (BENCH_UNPACK=1 runs it)"
-			continue
-		fi
 		echo "== image $s" >&2
-		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$(case $s in image-run) echo "$ir" ;; pull) echo "$pr" ;; *) echo 3 ;; esac)" \
+		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$(case $s in image-run) echo "$ir" ;; pull) echo "$pr" ;; *) echo "$ir" ;; esac)" \
 			>"$OUT/image-$s.txt" 2>>"$LOG" || note "image $s: bench/$s.sh failed (see $LOG)"
 	done
 fi

@@ -1,6 +1,6 @@
 # bench.mk - `make bench`: hull side by side with crun and runc (bench/run.sh, BENCHMARKS.md).
-#   make bench                  full run (several minutes; the image unpack row alone takes minutes)
-#   make bench BENCH_QUICK=1    rows 1-6 with fewer samples, pull and image run: under 2 minutes
+#   make bench                  full run (several minutes)
+#   make bench BENCH_QUICK=1    every row with fewer samples: a few minutes
 #   make bench BENCH_OUT=DIR    keep the raw hyperfine JSON and the table in DIR
 # Needs root, hyperfine, time (/usr/bin/time), runc, crun (installed here); the image rows also
 # podman, skopeo, umoci, docker-registry (`scripts/install-deps.sh ci`), else they are noted and skipped.

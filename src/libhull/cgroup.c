@@ -622,6 +622,37 @@ int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, struct hull_error *err)
 	return cg->ops->enter(cg, pid, err);
 }
 
+int hull_cgroup_self_enter_fds(struct hull_cgroup *cg, int **fds, size_t *n, int *unified_fd)
+{
+	*fds = NULL;
+	*n = 0;
+	*unified_fd = -1;
+	if (!cg || (cg->mode != CG_MODE_V1 && cg->mode != CG_MODE_HYBRID) || cg->rootless || !cg->n_v1)
+		return -1;
+	int *v = xcalloc(cg->n_v1, sizeof(int));
+	size_t k = 0;
+	for (; k < cg->n_v1; k++) {
+		_cleanup_free_ char *tasks = xasprintf("%s/tasks", cg->v1[k].dir);
+		v[k] = open(tasks, O_WRONLY | O_CLOEXEC);
+		if (v[k] < 0)
+			break;
+	}
+	bool ok = k == cg->n_v1;
+	if (ok && cg->mode == CG_MODE_HYBRID && cg->v2_dir) {
+		*unified_fd = open(cg->v2_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		ok = *unified_fd >= 0;
+	}
+	if (!ok) {
+		for (size_t j = 0; j < k; j++)
+			close(v[j]);
+		free(v);
+		return -1;
+	}
+	*fds = v;
+	*n = k;
+	return 0;
+}
+
 int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
 	if (cg_validate_resources(res, err) < 0)

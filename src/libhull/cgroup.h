@@ -33,6 +33,13 @@ int hull_cgroup_open(const struct hull_cgroup_config *cfg, struct hull_cgroup **
 int hull_cgroup_v2_dirfd(const struct hull_cgroup *cg);
 /* Put pid (and on hybrid hosts also the unified hierarchy) in the cgroup. */
 int hull_cgroup_enter(struct hull_cgroup *cg, pid_t pid, struct hull_error *err);
+/* v1/hybrid, for a single-threaded child about to be cloned: *fds gets an open fd of
+ * each v1 hierarchy's "tasks" file (*n of them, malloc'd), to which the child writes "0"
+ * itself, and *unified_fd the unified dir on hybrid hosts (else -1) for clone3's
+ * CLONE_INTO_CGROUP. A thread moving itself skips the global cgroup_threadgroup_rwsem,
+ * whose first writer waits out an RCU grace period (10-20 ms on a busy host). Returns
+ * -1 (nothing open) where that does not apply: use hull_cgroup_enter. */
+int hull_cgroup_self_enter_fds(struct hull_cgroup *cg, int **fds, size_t *n, int *unified_fd);
 int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err);
 int hull_cgroup_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err);
 int hull_cgroup_is_frozen(struct hull_cgroup *cg, bool *frozen);

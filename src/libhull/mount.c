@@ -243,7 +243,17 @@ static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, c
 	return propagate(tree, o, what, err);
 }
 
-static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t idx, struct hull_error *err)
+/* ctx->cgroup_point, at most once (*done tracks it). */
+static int cgroup_point(const struct hull_rootfs_ctx *ctx, bool *done, struct hull_error *err)
+{
+	if (*done)
+		return 0;
+	*done = true;
+	return ctx->cgroup_point ? ctx->cgroup_point(ctx->cgroup_point_arg, err) : 0;
+}
+
+static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t idx, bool *cg_done,
+		       struct hull_error *err)
 {
 	const struct hull_mount *m = &ctx->spec->mounts[idx];
 	_cleanup_free_ char *what = xasprintf("mounts[%zu]: mount %s on %s", idx,
@@ -254,10 +264,16 @@ static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t id
 		hull_mount_opts_clear(&o);
 		return hull_fail(err, EINVAL, "%s: bad option \"%s\"", what, m->options[bad]);
 	}
+	bool cgroup = !o.remount && !o.bind && (is_type(m, "cgroup") || is_type(m, "cgroup2"));
+	/* A cgroup mount shows the cgroups we are in (and needs our cgroup namespace); a
+	 * tmpcopyup copy may be big and its pages stay charged to the memory cgroup that
+	 * made them: both wait until we are in the container's cgroups. */
 	int r = -1;
-	if (o.remount)
+	if ((cgroup || o.tmpcopyup) && cgroup_point(ctx, cg_done, err) < 0)
+		r = -1;
+	else if (o.remount)
 		r = remount_entry(root_fd, m, &o, what, err);
-	else if (!o.bind && (is_type(m, "cgroup") || is_type(m, "cgroup2")))
+	else if (cgroup)
 		r = hull_mount_cgroup(ctx, root_fd, m, &o, what, err);
 	else
 		r = mount_fresh_or_bind(ctx, root_fd, m, &o, what, err);
@@ -287,8 +303,10 @@ static unsigned long initial_propagation(const char *requested)
 int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
 {
 	const struct hull_spec *spec = ctx->spec;
+	bool cg_done = false;
+	/* No mount namespace: only a chroot in hull_rootfs_pivot (nothing to overlap). */
 	if (!has_mount_ns(spec))
-		return 0; /* no mount namespace: only a chroot in hull_rootfs_pivot */
+		return cgroup_point(ctx, &cg_done, err);
 	/* We are in our own mount namespace: this changes only our copy of the host mounts. */
 	if (mount(NULL, "/", NULL, initial_propagation(spec->linux_.rootfs_propagation), NULL) < 0)
 		return hull_fail(err, errno, "set propagation of /");
@@ -299,8 +317,12 @@ int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *er
 	if (root_fd < 0)
 		return hull_fail(err, errno, "open rootfs %s", ctx->rootfs);
 	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (mount_entry(ctx, root_fd, i, err) < 0)
+		if (mount_entry(ctx, root_fd, i, &cg_done, err) < 0)
 			return -1;
+	/* The device nodes are made inside the devices cgroup (its "m" rules apply to
+	 * mknod, as with runc). */
+	if (cgroup_point(ctx, &cg_done, err) < 0)
+		return -1;
 	/* A missing process.cwd is created now, while the root may still be written
 	 * (root.readonly comes in finalize), like runc. */
 	if (spec->process.cwd) {

@@ -12,11 +12,19 @@ struct hull_rootfs_ctx {
 	bool new_netns;       /* false: sysfs is a read-only rbind of the host's /sys */
 	bool new_cgroupns;
 	bool console;         /* process.terminal: create /dev/console as a mount target */
+	/* Called exactly once by hull_rootfs_prepare (when set), at the first point that
+	 * needs the process in its cgroups: before the first mount of type cgroup/cgroup2
+	 * (it reads /proc/self/cgroup) or with tmpcopyup (the copy is charged to the
+	 * current memory cgroup), else after the last spec mount; always before any
+	 * device node, fork or hook. Without a mount namespace: first thing. */
+	int (*cgroup_point)(void *arg, struct hull_error *err);
+	void *cgroup_point_arg;
 };
 
 /* Called in the child, in its new mount namespace, before createContainer hooks:
  * set propagation, make the rootfs a mount point, perform every spec mount in
- * order (destinations resolved inside the rootfs), set up /dev and linux.devices. */
+ * order (destinations resolved inside the rootfs), set up /dev and linux.devices.
+ * Calls ctx->cgroup_point on the way (see above). */
 int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
 /* pivot_root into the rootfs (or MS_MOVE+chroot) and detach the old root; cwd is "/" after. */
 int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err);

@@ -219,6 +219,9 @@ struct init_ctx {
 	unsigned joined;
 	bool slow;
 	bool late_cgroupns; /* fast path: unshare CLONE_NEWCGROUP once the parent placed us */
+	bool cgroup_pending; /* fast path: GO came before the parent placed us (init_cgroup_point) */
+	int *cg_fds;         /* fast path, v1/hybrid: "tasks" files we write "0" to (init_self_enter) */
+	size_t n_cg_fds;
 	bool userns;
 	bool setgroups_denied;
 	int state_dirfd;  /* the child's own open of the state dir (see init_main) */
@@ -353,6 +356,56 @@ static bool spec_has_ns(const struct init_ctx *x, enum hull_ns_type t)
 	return (x->new_flags & hull_ns_clone_flag(t)) || (x->joined & (1u << t));
 }
 
+/* Fast path on v1/hybrid hosts: move ourselves into each v1 hierarchy, first thing after
+ * GO (the unified one, on hybrid hosts, came with clone3's CLONE_INTO_CGROUP). A single
+ * thread moving itself skips the global cgroup_threadgroup_rwsem whose first writer
+ * waits for an RCU grace period; the parent writing our pid to cgroup.procs would take
+ * it. We are single-threaded, so the thread is the whole process. */
+static int init_self_enter(struct init_ctx *x, struct hull_error *err)
+{
+	for (size_t i = 0; i < x->n_cg_fds; i++) {
+		if (write(x->cg_fds[i], "0", 1) != 1) {
+			int e = errno;
+			char link[64], path[512];
+			snprintf(link, sizeof(link), "/proc/self/fd/%d", x->cg_fds[i]);
+			ssize_t l = readlink(link, path, sizeof(path) - 1);
+			path[l > 0 ? l : 0] = '\0';
+			return hull_fail(err, e, "write \"0\" to %s", l > 0 ? path : "a v1 tasks file");
+		}
+		close(x->cg_fds[i]);
+	}
+	x->n_cg_fds = 0;
+	return 0;
+}
+
+/* The fast path's split point when the parent moves us into our cgroups only after GO
+ * (HULL_GO_CGROUP_PENDING: v1 or hybrid host where init_self_enter cannot be used, e.g.
+ * rootless or no clone3 CLONE_INTO_CGROUP). The parent's first write of our pid to a
+ * cgroup.procs waits out an RCU grace period (3-20 ms here), which we
+ * spend on init_identity and the spec mounts that do not care which cgroups we are in;
+ * hull_rootfs_prepare calls this before the first cgroup mount (or tmpcopyup), else after
+ * its last mount, and init_rootfs once more as a no-op safety net.
+ * Why that is safe: up to here we have not forked (pids limits, and every child would
+ * start in hull's cgroups), run or asked for hooks (they may look at our cgroups), made
+ * device nodes (mknod obeys the devices cgroup's "m" rules), copied files (tmpcopyup: page
+ * charges stay with the memory cgroup that made them), read /proc/self/cgroup or made the
+ * cgroup namespace (its root is the cgroup we are in when we unshare it). What runs before
+ * is a few dozen syscalls; only their small kernel objects (mount and superblock structs)
+ * are charged to hull's own cgroups, where runc would charge them to the container's. */
+static int init_cgroup_point(void *arg, struct hull_error *err)
+{
+	struct init_ctx *x = arg;
+	if (!x->cgroup_pending)
+		return 0;
+	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
+	if (sync_expect(x->sock, HULL_SYNC_CGROUP_DONE, m, err) < 0)
+		return -1;
+	x->cgroup_pending = false;
+	if (x->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return hull_fail(err, errno, "unshare cgroup namespace");
+	return 0;
+}
+
 static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 {
 	const struct hull_spec *spec = x->cfg->spec;
@@ -364,8 +417,10 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		.new_netns = (x->new_flags & CLONE_NEWNET) != 0,
 		.new_cgroupns = (x->new_flags & CLONE_NEWCGROUP) != 0,
 		.console = spec->process.terminal,
+		.cgroup_point = init_cgroup_point,
+		.cgroup_point_arg = x,
 	};
-	if (hull_rootfs_prepare(&rc, err) < 0)
+	if (hull_rootfs_prepare(&rc, err) < 0 || init_cgroup_point(x, err) < 0)
 		return -1;
 	if (init_hooks(x, err) < 0)
 		return -1;
@@ -432,10 +487,14 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (sync_expect(x->sock, HULL_SYNC_GO, &m, err) < 0)
 		return -1;
-	x->setgroups_denied = m.value != 0;
-	/* GO means the parent put us in our cgroups: only now does a new cgroup
-	 * namespace get them as its root (made at clone it would show /../..). */
-	if (x->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+	x->setgroups_denied = (m.value & HULL_GO_SETGROUPS_DENIED) != 0;
+	x->cgroup_pending = (m.value & HULL_GO_CGROUP_PENDING) != 0;
+	if (init_self_enter(x, err) < 0)
+		return -1;
+	/* Once we are in our cgroups (by clone3, init_self_enter or the parent before GO;
+	 * in init_cgroup_point when still pending) a new cgroup namespace gets them as its
+	 * root (made at clone it would show /../..). */
+	if (x->late_cgroupns && !x->cgroup_pending && unshare(CLONE_NEWCGROUP) < 0)
 		return hull_fail(err, errno, "unshare cgroup namespace");
 	/* CVE-2019-5736: until execve this process runs the hull binary. Where other
 	 * containers' processes can see it (a joined or the host's pid namespace) it must
@@ -585,14 +644,46 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 	}
 }
 
-/* Fast path before GO: the child is in its namespaces already; give it a cgroup and maps. */
-static int prepare_fast_child(const struct hull_init_config *cfg, struct spawn_state *s, bool in_cgroup,
+static void close_self_enter(struct init_ctx *x)
+{
+	for (size_t i = 0; i < x->n_cg_fds; i++)
+		close(x->cg_fds[i]);
+	free(x->cg_fds);
+	x->cg_fds = NULL;
+	x->n_cg_fds = 0;
+}
+
+/* Slow path: the cgroups first (the child has not unshared anything yet), then GO. */
+static int release_slow_child(const struct hull_init_config *cfg, struct spawn_state *s, struct hull_error *err)
+{
+	if (cfg->cgroup && hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
+		return -1;
+	if (hull_sync_send(s->sock, HULL_SYNC_GO, 0, 0, NULL, -1) < 0)
+		return hull_fail(err, errno, "release the container init");
+	return 0;
+}
+
+/* Fast path: the child is in its namespaces already. Write its id maps and release it;
+ * when it is not in its cgroups yet and cannot move itself (see hull_process_spawn_init),
+ * move it there while it sets up (see init_cgroup_point) and tell it when done. */
+static int release_fast_child(const struct hull_init_config *cfg, struct spawn_state *s, bool in_cgroup,
 			      bool new_user, struct hull_init_result *res, struct hull_error *err)
 {
-	if (!in_cgroup && cfg->cgroup && hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
-		return -1;
 	if (new_user && hull_ns_write_id_maps(s->first, cfg->spec, &res->setgroups_denied, err) < 0)
 		return -1;
+	bool pending = !in_cgroup && cfg->cgroup;
+	int64_t go = (res->setgroups_denied ? HULL_GO_SETGROUPS_DENIED : 0) | (pending ? HULL_GO_CGROUP_PENDING : 0);
+	if (hull_sync_send(s->sock, HULL_SYNC_GO, 0, go, NULL, -1) < 0)
+		return hull_fail(err, errno, "release the container init");
+	if (!pending)
+		return 0;
+	if (hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
+		return -1;
+	/* A child that failed meanwhile has closed its end: serve_child then reads why
+	 * (writing the pid of an exiting task to cgroup.procs succeeds as a no-op). */
+	if (hull_sync_send(s->sock, HULL_SYNC_CGROUP_DONE, 0, 0, NULL, -1) < 0 && errno != EPIPE &&
+	    errno != ECONNRESET)
+		return hull_fail(err, errno, "release the container init");
 	return 0;
 }
 
@@ -611,6 +702,12 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return hull_fail(err, errno, "socketpair");
 	int cgfd = !x.slow && cfg->cgroup ? hull_cgroup_v2_dirfd(cfg->cgroup) : -1;
+	/* v1/hybrid: the child moves itself (init_self_enter); the unified hierarchy is
+	 * entered by clone3. Otherwise (and without clone3) the parent writes cgroup.procs. */
+	int unified_fd = -1;
+	if (!x.slow && cfg->cgroup && cgfd < 0 &&
+	    hull_cgroup_self_enter_fds(cfg->cgroup, &x.cg_fds, &x.n_cg_fds, &unified_fd) == 0 && unified_fd >= 0)
+		cgfd = unified_fd;
 	int pidfd = -1;
 	/* A cgroup namespace takes the cgroup its creator is in as its root, so it is
 	 * made by the child after GO, once it is in its cgroups (the slow path unshares
@@ -624,12 +721,17 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	pid_t pid = clone_init(flags, cgfd, &pidfd);
 	if (pid < 0 && errno == ENOSYS && cgfd >= 0) {
 		cgfd = -1;
+		/* No CLONE_INTO_CGROUP: the parent enters the child everywhere after GO. */
+		close_self_enter(&x);
 		pid = clone_init(flags, -1, &pidfd);
 	}
 	if (pid < 0) {
 		int e = errno;
 		close(sp[0]);
 		close(sp[1]);
+		close_self_enter(&x);
+		if (unified_fd >= 0)
+			close(unified_fd);
 		return hull_fail(err, e, "clone the container init");
 	}
 	if (pid == 0) {
@@ -638,11 +740,14 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		init_child(&x);
 	}
 	close(sp[1]);
+	bool self_enter = x.n_cg_fds > 0;
+	close_self_enter(&x); /* the child has its own copies */
+	if (unified_fd >= 0)
+		close(unified_fd);
 	struct spawn_state s = { .first = pid, .init = x.slow ? 0 : pid, .sock = sp[0] };
-	int r = x.slow ? (cfg->cgroup ? hull_cgroup_enter(cfg->cgroup, pid, err) : 0)
-		       : prepare_fast_child(cfg, &s, cgfd >= 0, (x.new_flags & CLONE_NEWUSER) != 0, res, err);
-	if (r == 0 && hull_sync_send(s.sock, HULL_SYNC_GO, 0, res->setgroups_denied, NULL, -1) < 0)
-		r = hull_fail(err, errno, "release the container init");
+	int r = x.slow ? release_slow_child(cfg, &s, err)
+		       : release_fast_child(cfg, &s, cgfd >= 0 || self_enter, (x.new_flags & CLONE_NEWUSER) != 0, res,
+					    err);
 	if (r == 0)
 		r = serve_child(cfg, cb, &s, res, err);
 	if (r < 0) {

@@ -20,7 +20,7 @@ struct hull_seccomp_filter;
 struct hull_cgroup;
 
 enum hull_sync_type {
-	HULL_SYNC_GO = 1,        /* parent -> child: maps written / cgroup entered, carry on */
+	HULL_SYNC_GO = 1,        /* parent -> child: maps written (value: HULL_GO_* bits), carry on */
 	HULL_SYNC_ERROR,         /* child -> parent: errnum + text; the child exits after */
 	HULL_SYNC_PID,           /* child -> parent: value = host pid of the real init (slow path) */
 	HULL_SYNC_MAPS,          /* child -> parent: unshared a userns, please write the id maps */
@@ -29,7 +29,13 @@ enum hull_sync_type {
 	HULL_SYNC_HOOKS_DONE,    /* parent -> child */
 	HULL_SYNC_FD,            /* child -> parent: an fd (text names it, e.g. "pty") */
 	HULL_SYNC_READY,         /* child -> parent: set up, now blocking on exec.fifo */
+	HULL_SYNC_CGROUP_DONE,   /* parent -> child: after GO with HULL_GO_CGROUP_PENDING, in its cgroups now */
 };
+
+/* Bits of HULL_SYNC_GO's value. */
+#define HULL_GO_SETGROUPS_DENIED 0x1 /* the parent could not allow setgroups in the new userns */
+#define HULL_GO_CGROUP_PENDING 0x2   /* the parent is still moving the child into its cgroups:
+				      * HULL_SYNC_CGROUP_DONE follows (see process.c) */
 
 #define HULL_SYNC_TEXT_MAX 2048
 
@@ -59,7 +65,9 @@ struct hull_init_config {
 	int listen_fds;   /* fds 3..3+listen_fds-1, then preserve_fds more, are passed through */
 	int preserve_fds;
 	struct hull_seccomp_filter *seccomp; /* may be NULL */
-	struct hull_cgroup *cgroup;          /* entered by the parent before GO if clone3 could not */
+	struct hull_cgroup *cgroup;          /* fast path: entered by clone3 (v2) or by the child
+					      * itself (v1/hybrid), else by the parent (slow path:
+					      * before GO, fast path: right after it) */
 };
 
 /* Parent-side callbacks while the init sets up. */
