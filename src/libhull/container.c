@@ -301,25 +301,33 @@ int hull_create(const struct hull_global_opts *g, const char *id, const struct h
 
 /* ---- start ------------------------------------------------------------------------------- */
 
-/* Open the fifo's read end and wait until the init writes its byte (or dies). */
+/* Open the fifo's read end and wait until the init writes its byte (its startContainer
+ * hooks ran) or dies; then until the fifo is closed: the init has executed the
+ * container's process (execve closed it) or died trying. */
 static int release_init(struct hull_container *c, struct hull_error *err)
 {
 	_cleanup_close_ int fifo = openat(c->dirfd, HULL_STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
 		return hull_fail(err, errno, "open exec fifo of container %s", c->id);
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	bool released = false;
 	for (;;) {
 		struct pollfd p[2] = { { fifo, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
 		int n = poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 100);
 		if (n < 0 && errno != EINTR)
 			return hull_fail(err, errno, "wait for container %s", c->id);
-		if (n > 0 && (p[0].revents & POLLIN)) {
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
 			char b;
-			if (read(fifo, &b, 1) == 1)
-				break;
+			ssize_t r = read(fifo, &b, 1);
+			if (r == 1)
+				released = true;
+			else if (r == 0 && released)
+				break; /* execve (or exit) closed the init's end */
 		}
-		if ((n > 0 && (p[1].revents & POLLIN)) || !hull_pid_alive(c->pid, c->start_time))
+		if (!released && ((n > 0 && (p[1].revents & POLLIN)) || !hull_pid_alive(c->pid, c->start_time)))
 			return hull_fail(err, ESRCH, "container init exited before start");
+		if (released && n > 0 && (p[1].revents & POLLIN))
+			break; /* exited after its hooks: its end is closed too */
 	}
 	/* Gone fifo = started: status readers see "running" from here. */
 	unlinkat(c->dirfd, HULL_STATE_FIFO, 0);

@@ -445,23 +445,30 @@ static int init_terminal(struct init_ctx *x, struct hull_error *err)
 	return r < 0 ? hull_fail(err, e, "send the pty master to hull") : 0;
 }
 
-/* After READY: block until `start` opens the fifo's read end, then exec. */
+/* After READY: block until `start` opens the fifo's read end, run the startContainer
+ * hooks, then tell `start` and exec. The byte comes after the hooks and the fifo stays
+ * open until execve closes it (O_CLOEXEC, above every fd the process keeps), so that
+ * `start` (which reads the byte, then waits for EOF) runs the poststart hooks only once
+ * the container's process has been executed, as the runtime spec orders them. */
 static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_error *err)
 {
 	const struct hull_init_config *cfg = x->cfg;
 	/* The state dir fd was opened by the parent: after pivot_root (and as a mapped
 	 * root without access to <root>) a path would no longer reach it. */
-	int fifo = openat(x->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
-	if (fifo < 0)
+	int opened = openat(x->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
+	if (opened < 0)
 		return hull_fail(err, errno, "open exec fifo");
-	if (write(fifo, "0", 1) != 1)
-		return hull_fail(err, errno, "write exec fifo");
-	close(fifo);
+	int fifo = fcntl(opened, F_DUPFD_CLOEXEC, 3 + cfg->listen_fds + cfg->preserve_fds);
+	close(opened);
+	if (fifo < 0)
+		return hull_fail(err, errno, "move the exec fifo fd");
 	close(x->state_dirfd);
 	const struct hull_hooks *h = &cfg->spec->hooks;
 	if (h->start_container.n &&
 	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", err) < 0)
 		return -1;
+	if (write(fifo, "0", 1) != 1)
+		return hull_fail(err, errno, "write exec fifo");
 	char listen_fds[32], *extra[3] = { NULL, NULL, NULL };
 	if (cfg->listen_fds > 0) {
 		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", cfg->listen_fds);

@@ -50,6 +50,22 @@ hook() {
 	[ "$(jq -r .pid "$LOG/createRuntime.json")" -gt 0 ]
 }
 
+@test "poststart runs once the container's process is executed (after a slow startContainer hook)" {
+	hook_setup
+	# startContainer runs in the init just before its execve; poststart must not run
+	# before that execve has happened, however long startContainer takes.
+	update_config '.hooks = {"startContainer":[{"path":"/bin/sh","args":["sh","-c","sleep 0.5"]}],
+		"poststart":[{"path":"/bin/sh","args":["sh","-c",$ps]}]}' \
+		--arg ps "pid=\$(jq -r .pid); readlink /proc/\$pid/exe >$LOG/exe"
+	local id
+	id=$(hull_id poststart)
+	set_args sleep 5
+	hrun_d "$id"
+	cat "$LOG/exe"
+	[[ "$(cat "$LOG/exe")" == */busybox ]]
+	hull delete -f "$id"
+}
+
 @test "hook args and env: args[0] is argv[0], no env means an empty environment" {
 	hook_setup
 	update_config ".hooks.createRuntime = [
