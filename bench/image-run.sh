@@ -22,11 +22,19 @@ fi
 W=$(mktemp -d /tmp/hl-bench-irun.XXXXXX)
 PM="podman --root $W/pm --runroot $W/pmrun --cgroup-manager cgroupfs --events-backend file --runtime /usr/sbin/runc"
 HI="$HULL image --store $W/S --root $W/root"
+# podman's containers (and conmon) go below a cgroup parent of this run, removed at the end:
+# its default, libpod_parent, would stay behind in every hierarchy.
+CGP=hull-bench-irun-$$
 cleanup() {
 	$PM rm -a -f >/dev/null 2>&1 || true
 	$PM rmi -a -f >/dev/null 2>&1 || true
 	grep -o " $W[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$W"
+	local d
+	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	return 0
 }
 trap cleanup EXIT
 
@@ -35,11 +43,11 @@ $HI import "$W/demo" busybox >/dev/null
 skopeo copy -q "oci:$W/demo:latest" "containers-storage:[overlay@$W/pm+$W/pmrun]localhost/busybox:latest"
 # One run each fills hull's layer cache and checks that both work at all.
 $HI run --rm busybox true
-$PM run --rm --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+$PM run --rm --cgroup-parent /$CGP --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 	localhost/busybox:latest true
 
 hull_cmd="$HI run --rm busybox true"
-pm_cmd="$PM run --rm --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/busybox:latest true"
+pm_cmd="$PM run --rm --cgroup-parent /$CGP --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/busybox:latest true"
 for ((r = 0; r < ROUNDS; r++)); do
 	if ((r % 2 == 0)); then
 		set -- -n hull "$hull_cmd" -n podman "$pm_cmd"
