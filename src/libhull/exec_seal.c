@@ -45,11 +45,8 @@ extern char **environ;
 
 /* Running from a sealed memfd, or (only right after our own re-exec, `via_overlay`) from
  * a read-only overlay: an overlay that was there before hull ran proves nothing. */
-static bool running_sealed(bool via_overlay)
+static bool running_sealed(int fd, bool via_overlay)
 {
-	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
 	int seals = fcntl(fd, F_GET_SEALS);
 	if (seals >= 0 && (seals & SEALS) == SEALS)
 		return true;
@@ -134,11 +131,8 @@ static int sealed_copy(int src, const struct stat *st, struct hull_error *err)
 }
 
 /* The binary to re-execute from: the overlay view, else a sealed copy. */
-static int sealed_binary(bool *via_overlay, struct hull_error *err)
+static int sealed_binary(int src, bool *via_overlay, struct hull_error *err)
 {
-	_cleanup_close_ int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (src < 0)
-		return hull_fail(err, errno, "open /proc/self/exe");
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return hull_fail(err, errno, "stat /proc/self/exe");
@@ -167,20 +161,24 @@ int hull_reexec_sealed(struct hull_error *err)
 {
 	/* The marker says which kind of view we re-executed from, and guards against a
 	 * loop should the check not see it. */
+	_cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return hull_fail(err, errno, "open /proc/self/exe");
 	const char *marker = getenv("_HULL_SEALED");
 	if (marker) {
 		bool overlay = strcmp(marker, "overlay") == 0;
 		unsetenv("_HULL_SEALED");
-		return running_sealed(overlay) ? 0 : hull_fail(err, EIO, "not running from the sealed copy after re-exec");
+		return running_sealed(self, overlay) ? 0
+						     : hull_fail(err, EIO, "not running from the sealed copy after re-exec");
 	}
-	if (running_sealed(false))
+	if (running_sealed(self, false))
 		return 0;
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_free_ char **argv = own_argv(&buf);
 	if (!argv)
 		return hull_fail(err, EIO, "read /proc/self/cmdline");
 	bool overlay = false;
-	int fd = sealed_binary(&overlay, err);
+	int fd = sealed_binary(self, &overlay, err);
 	if (fd < 0)
 		return -1;
 	setenv("_HULL_SEALED", overlay ? "overlay" : "memfd", 1);
