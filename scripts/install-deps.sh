@@ -1,19 +1,21 @@
 #!/bin/sh
 # install-deps.sh - install the Debian 12 packages hull needs to build, test and demo.
-# Usage: scripts/install-deps.sh [build|test|ci|all]   (default: all)
+# Usage: scripts/install-deps.sh [build|test|peers|ci|all]   (default: all)
 set -e
 what=${1:-all}
 build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-dev libcap-dev libmnl-dev
  check libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev libzstd-dev busybox-static jq"
 test="bats iproute2 util-linux bsdutils procps python3 runc crun valgrind clang libclang-rt-14-dev hyperfine time strace zstd"
 vm="qemu-system-x86 linux-image-amd64 cpio"
-daemons="containerd podman skopeo umoci docker-registry apache2-utils curl openssl python3-grpcio"
+peers="bats jq gawk bsdutils criu golang-go libseccomp2"
+daemons="containerd docker.io buildah podman skopeo umoci docker-registry apache2-utils curl openssl python3-grpcio"
 case "$what" in
 build) pkgs=$build ;;
 test) pkgs="$build $test" ;;
-all) pkgs="$build $test $vm $daemons" ;;
-ci) pkgs="$build $test $daemons" ;;
-*) echo "usage: $0 [build|test|ci|all]" >&2; exit 2 ;;
+all) pkgs="$build $test $vm $daemons $peers" ;;
+peers) pkgs="$build $peers" ;;
+ci) pkgs="$build $test $daemons $peers" ;;
+*) echo "usage: $0 [build|test|peers|ci|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $pkgs; do
