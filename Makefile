@@ -142,7 +142,7 @@ export HULL_TOP := $(TOP)
 export HULL_UNIT_DIR := $(abspath $(OBJ)/tests/unit)
 
 # Every suite; `make check CHECK_SUITES=unit` narrows it.
-CHECK_SUITES ?= unit integration hl vm daemons
+CHECK_SUITES ?= unit integration faults hl vm daemons
 
 check: all unit-tests
 	@scripts/install-deps.sh all

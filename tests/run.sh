@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - run hull's test suites and print one closing "N passed, N failed, N skipped" line.
 #
-#   tests/run.sh [SUITE...]    suites: unit integration hl vm daemons (default: all present)
+#   tests/run.sh [SUITE...]    suites: unit integration faults hl vm daemons (default: all present)
 #
 # Each suite reports through its own runner (Check, bats TAP); this script only counts.
 set -u
@@ -58,12 +58,13 @@ run_vm() {
 }
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit integration hl vm daemons)
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration faults hl vm daemons)
 for s in "${suites[@]}"; do
 	echo "### suite: $s"
 	case $s in
 	unit) run_unit ;;
 	integration) run_bats_dir tests/integration ;;
+	faults) run_bats_dir tests/faults ;;
 	hl) run_bats_dir tests/hl ;;
 	vm) run_vm ;;
 	daemons) run_bats_dir tests/daemons ;;

@@ -569,27 +569,44 @@ static bool rootless_fallback(struct hull_cgroup *cg, const struct hull_resource
 	return true;
 }
 
+int hull_cgroup_plan(const struct hull_cgroup_config *cfg, struct hull_cgroup **out, struct hull_error *err)
+{
+	*out = NULL;
+	struct hull_cgroup *cg = NULL;
+	if (handle_new(cfg, &cg, err) < 0) {
+		hull_cgroup_free(cg);
+		return -1;
+	}
+	*out = cg;
+	return 0;
+}
+
+int hull_cgroup_make(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
+{
+	if (cg_validate_resources(res, err) < 0)
+		return -1;
+	if (cg->ops->create(cg, res, err) < 0) {
+		struct hull_error e2 = { 0 };
+		cg->ops->destroy(cg, &e2); /* never leave a half-made cgroup behind */
+		hull_error_clear(&e2);
+		if (!rootless_fallback(cg, res, err))
+			return -1;
+	}
+	cg->exists = true;
+	return 0;
+}
+
 int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_resources *res,
 		       struct hull_cgroup **out, struct hull_error *err)
 {
 	*out = NULL;
 	struct hull_cgroup *cg = NULL;
-	if (cg_validate_resources(res, err) < 0)
+	if (cg_validate_resources(res, err) < 0 || hull_cgroup_plan(cfg, &cg, err) < 0)
 		return -1;
-	if (handle_new(cfg, &cg, err) < 0) {
+	if (hull_cgroup_make(cg, res, err) < 0) {
 		hull_cgroup_free(cg);
 		return -1;
 	}
-	if (cg->ops->create(cg, res, err) < 0) {
-		struct hull_error e2 = { 0 };
-		cg->ops->destroy(cg, &e2); /* never leave a half-made cgroup behind */
-		hull_error_clear(&e2);
-		if (!rootless_fallback(cg, res, err)) {
-			hull_cgroup_free(cg);
-			return -1;
-		}
-	}
-	cg->exists = true;
 	*out = cg;
 	return 0;
 }

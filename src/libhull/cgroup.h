@@ -25,6 +25,12 @@ void hull_cgroup_config_init(struct hull_cgroup_config *cfg, const char *id, con
  * not in it yet. With manager DISABLED returns a handle that does nothing. */
 int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_resources *res,
 		       struct hull_cgroup **out, struct hull_error *err);
+/* The two halves of hull_cgroup_create, for create's crash record: plan resolves the
+ * host and the cgroupsPath (hull_cgroup_path() is then known) without touching any
+ * hierarchy; make creates the cgroup(s) and applies res. A failed make leaves nothing
+ * behind; the handle is still the caller's to free. */
+int hull_cgroup_plan(const struct hull_cgroup_config *cfg, struct hull_cgroup **out, struct hull_error *err);
+int hull_cgroup_make(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err);
 /* Re-open the cgroup of an existing container (from state) without creating it.
  * Pass the path hull_cgroup_path() returned at create time as cfg->cgroups_path:
  * an absolute path always resolves to itself (also with the systemd manager). */

@@ -182,7 +182,7 @@ static void create_cleanup(const struct hull_global_opts *g, const char *id, str
 		kill(cx->init.pid, SIGKILL);
 		waitpid(cx->init.pid, NULL, 0);
 	}
-	if (cx->cg) {
+	if (cx->cg && cx->cg_made) {
 		hull_cgroup_kill_all(cx->cg, SIGKILL, &e);
 		hull_error_clear(&e);
 		hull_cgroup_destroy(cx->cg, &e);
@@ -214,14 +214,26 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	c->no_new_keyring = cx->opts->no_new_keyring;
 	if (make_state_dir(g, id, cx, err) < 0)
 		return -1;
-	if (hull_notify_host() && hull_notify_prepare(cx->spec, c->dir, c->dirfd, err) < 0)
-		return -1;
+	/* The crash record (see state.h): from here on, whatever a SIGKILL leaves behind is
+	 * named on disk, so `delete -f` finds it. The cgroup path comes first. */
 	struct hull_cgroup_config cgc;
 	hull_cgroup_config_init(&cgc, id, cx->spec, g, c->rootless);
-	if (hull_cgroup_create(&cgc, &cx->spec->linux_.resources, &cx->cg, err) < 0)
+	if (hull_cgroup_plan(&cgc, &cx->cg, err) < 0)
 		return -1;
 	const char *cgpath = hull_cgroup_path(cx->cg);
 	c->cgroup_path = cgpath ? xstrdup(cgpath) : NULL;
+	c->creating = true;
+	c->creator_pid = getpid();
+	c->creator_start = hull_pid_start_time(c->creator_pid);
+	if (hull_container_save(c, err) < 0)
+		return -1;
+	if (hull_notify_host() && hull_notify_prepare(cx->spec, c->dir, c->dirfd, err) < 0)
+		return -1;
+	cx->cg_made = true;
+	if (hull_cgroup_make(cx->cg, &cx->spec->linux_.resources, err) < 0) {
+		cx->cg_made = false;
+		return -1;
+	}
 	struct hull_init_config ic = {
 		.id = id, .spec = cx->spec, .rootfs = cx->rootfs, .state_dirfd = c->dirfd,
 		.no_pivot = cx->opts->no_pivot, .no_new_keyring = cx->opts->no_new_keyring,
@@ -237,7 +249,10 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	c->userns = cx->init.userns;
 	c->setgroups_denied = cx->init.setgroups_denied;
 	c->status = HULL_STATUS_CREATED;
-	if (hull_container_save(c, err) < 0)
+	c->creating = false;
+	/* Record the init, then let it outlive us: in this order no instant leaves an init
+	 * alive that state.json does not name. */
+	if (hull_container_save(c, err) < 0 || hull_process_commit_init(&cx->init, err) < 0)
 		return -1;
 	if (cx->opts->pidfd_socket && send_pidfd(cx, err) < 0)
 		return -1;

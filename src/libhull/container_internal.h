@@ -20,6 +20,7 @@ struct create_ctx {
 	struct hull_init_result init;
 	int pty_master;                    /* received and kept when there is no console socket */
 	bool dir_made;
+	bool cg_made;                      /* cg exists in the hierarchy (cleanup removes it) */
 };
 
 void create_ctx_init(struct create_ctx *cx, const struct hull_create_opts *o);

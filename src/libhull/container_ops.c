@@ -147,28 +147,46 @@ int hull_kill(const struct hull_global_opts *g, const char *id, int signo, bool 
 	return r;
 }
 
-/* A dir without state.json: a create that is still running (locked) or one that died. */
-static void remove_stale(const struct hull_global_opts *g, const char *id)
+/* delete -f of a container whose state.json cannot be read (corrupt, truncated):
+ * say so, then remove what can still be found: the cgroup the config copy names (with
+ * this invocation's cgroup options, as create's are unknown) and its processes, and
+ * the state dir. */
+static int force_remove_unreadable(const struct hull_global_opts *g, const char *id, struct hull_error *err)
 {
-	_cleanup_free_ char *dir = xasprintf("%s/%s", g->root, id);
-	_cleanup_close_ int fd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-		return;
+	hull_warn("%s; removing what its config.json names", err->msg);
+	hull_error_clear(err);
+	_cleanup_free_ char *cfg = xasprintf("%s/%s/%s", g->root, id, HULL_STATE_CONFIG);
+	struct hull_spec *spec = NULL;
 	struct hull_error e = { 0 };
-	hull_state_remove_dir(g->root, id, &e);
+	if (hull_spec_load(cfg, &spec, &e) == 0) {
+		struct hull_cgroup_config cc;
+		hull_cgroup_config_init(&cc, id, spec, g, g->rootless == 1);
+		struct hull_cgroup *cg = NULL;
+		if (hull_cgroup_open(&cc, &cg, &e) == 0 && !hull_cgroup_is_noop(cg)) {
+			hull_cgroup_kill_all(cg, SIGKILL, &e);
+			hull_error_clear(&e);
+			hull_cgroup_freeze(cg, false, &e);
+			hull_error_clear(&e);
+			if (hull_cgroup_destroy(cg, &e) < 0)
+				hull_warn("%s", e.msg);
+		}
+		hull_cgroup_free(cg);
+	}
 	hull_error_clear(&e);
+	hull_spec_free(spec);
+	return hull_state_remove_dir(g->root, id, err);
 }
 
 int hull_delete(const struct hull_global_opts *g, const char *id, bool force, struct hull_error *err)
 {
 	struct hull_container *c;
 	if (hull_container_load(g, id, &c, err) < 0) {
-		if (err->errnum != ENOENT || hull_state_validate_id(id, NULL) < 0)
+		if (!force || hull_state_validate_id(id, NULL) < 0)
 			return -1;
-		remove_stale(g, id);
-		if (force)
-			hull_error_clear(err);
-		return force ? 0 : -1;
+		if (err->errnum != ENOENT)
+			return force_remove_unreadable(g, id, err);
+		hull_error_clear(err);
+		return 0;
 	}
 	int r = hull_container_lock(c, err);
 	if (r == 0) {
@@ -212,7 +230,10 @@ int hull_list(const struct hull_global_opts *g, struct hull_list_entry **entries
 		struct hull_container *c;
 		struct hull_error e = { 0 };
 		if (hull_container_load(g, ids[i], &c, &e) < 0) {
-			hull_error_clear(&e); /* being created or half-deleted: not listed */
+			/* Gone meanwhile (deleted): not listed; unreadable: say which and go on. */
+			if (e.errnum != ENOENT)
+				hull_warn("%s", e.msg);
+			hull_error_clear(&e);
 			continue;
 		}
 		struct hull_list_entry *le = &v[k++];

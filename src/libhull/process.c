@@ -517,9 +517,15 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	_cleanup_free_ char *path = NULL;
 	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
 		return -1;
-	prctl(PR_SET_PDEATHSIG, 0);
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report ready to hull");
+	/* Keep PDEATHSIG until hull has recorded us in state.json (COMMIT): a hull killed
+	 * before that takes this init along instead of leaving an unlisted container. */
+	if (sync_expect(x->sock, HULL_SYNC_COMMIT, &m, err) < 0)
+		return -1;
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (hull_sync_send(x->sock, HULL_SYNC_COMMITTED, 0, 0, NULL, -1) < 0)
+		return hull_fail(err, errno, "report commit to hull");
 	x->ready = true;
 	return init_wait_and_exec(x, path, err);
 }
@@ -649,6 +655,21 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 			return hull_fail(err, EPROTO, "unexpected message %u from the container init", m->type);
 		}
 	}
+}
+
+int hull_process_commit_init(const struct hull_init_result *res, struct hull_error *err)
+{
+	if (hull_sync_send(res->sync_fd, HULL_SYNC_COMMIT, 0, 0, NULL, -1) < 0)
+		return hull_fail(err, errno, "commit the container init");
+	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
+	int r = hull_sync_recv(res->sync_fd, m, NULL);
+	if (r <= 0)
+		return hull_fail(err, r < 0 ? errno : EPIPE, "container init exited before create finished");
+	if (m->type == HULL_SYNC_ERROR)
+		return hull_fail_plain(err, m->errnum, "%s", m->text);
+	if (m->type != HULL_SYNC_COMMITTED)
+		return hull_fail(err, EPROTO, "unexpected message %u from the container init", m->type);
+	return 0;
 }
 
 static void close_self_enter(struct init_ctx *x)

@@ -30,6 +30,8 @@ enum hull_sync_type {
 	HULL_SYNC_FD,            /* child -> parent: an fd (text names it, e.g. "pty") */
 	HULL_SYNC_READY,         /* child -> parent: set up, now blocking on exec.fifo */
 	HULL_SYNC_CGROUP_DONE,   /* parent -> child: after GO with HULL_GO_CGROUP_PENDING, in its cgroups now */
+	HULL_SYNC_COMMIT,        /* parent -> child: state.json names you now; drop PDEATHSIG */
+	HULL_SYNC_COMMITTED,     /* child -> parent: dropped; create may exit */
 };
 
 /* Bits of HULL_SYNC_GO's value. */
@@ -94,6 +96,12 @@ struct hull_init_result {
  * the child is killed and reaped; err holds the child's own message when it sent one. */
 int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hull_init_callbacks *cb,
 			    struct hull_init_result *res, struct hull_error *err);
+
+/* After READY, once state.json records the init: let it outlive hull. Until then the
+ * init dies with hull (PDEATHSIG), so a create killed at any point leaves no process
+ * that no record names. Waits for the init's answer (hull exiting before the init has
+ * dropped PDEATHSIG would kill it). */
+int hull_process_commit_init(const struct hull_init_result *res, struct hull_error *err);
 
 /* Per-process steps before exec, still privileged, in the container's namespaces and
  * root (used by init and by exec): rlimits & co (hull_attrs_apply_process), cwd, and

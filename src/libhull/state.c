@@ -209,6 +209,11 @@ int hull_container_save(const struct hull_container *c, struct hull_error *err)
 	hull_jgen_kbool(gen, "userns", c->userns);
 	hull_jgen_kbool(gen, "setgroups_denied", c->setgroups_denied);
 	hull_jgen_kbool(gen, "no_new_keyring", c->no_new_keyring);
+	if (c->creating) {
+		hull_jgen_kbool(gen, "creating", true);
+		hull_jgen_kint(gen, "creator_pid", c->creator_pid);
+		hull_jgen_kuint(gen, "creator_start", c->creator_start);
+	}
 	yajl_gen_map_close(gen);
 	_cleanup_free_ char *text = hull_jgen_finish(gen);
 	_cleanup_free_ char *path = xasprintf("%s/%s", c->dir, HULL_STATE_FILE);
@@ -225,7 +230,7 @@ static int parse_state(struct hull_container *c, const char *text, size_t len, s
 		return -1;
 	struct hull_json j;
 	hull_json_init(&j, "state.json", err);
-	int64_t pid = 0;
+	int64_t pid = 0, creator = 0;
 	uint64_t st = 0;
 	_cleanup_free_ char *mgr = NULL;
 	int r = 0;
@@ -240,15 +245,59 @@ static int parse_state(struct hull_container *c, const char *text, size_t len, s
 	    hull_json_get_bool(&j, root, "own_pidns", &c->own_pidns) < 0 ||
 	    hull_json_get_bool(&j, root, "userns", &c->userns) < 0 ||
 	    hull_json_get_bool(&j, root, "setgroups_denied", &c->setgroups_denied) < 0 ||
-	    hull_json_get_bool(&j, root, "no_new_keyring", &c->no_new_keyring) < 0)
+	    hull_json_get_bool(&j, root, "no_new_keyring", &c->no_new_keyring) < 0 ||
+	    hull_json_get_bool(&j, root, "creating", &c->creating) < 0 ||
+	    hull_json_get_i64(&j, root, "creator_pid", false, 0, INT32_MAX, &creator) < 0 ||
+	    hull_json_get_u64(&j, root, "creator_start", false, UINT64_MAX, &c->creator_start) < 0)
 		r = -1;
 	yajl_tree_free(root);
+	c->creator_pid = (pid_t)creator;
 	c->pid = (pid_t)pid;
 	c->start_time = st;
 	c->cgroup_manager = !mgr || strcmp(mgr, "cgroupfs") == 0 ? HULL_CGROUP_MANAGER_CGROUPFS
 			    : strcmp(mgr, "systemd") == 0	     ? HULL_CGROUP_MANAGER_SYSTEMD
 								     : HULL_CGROUP_MANAGER_DISABLED;
 	return r;
+}
+
+/* Read and parse <dir>/state.json into c. A missing file leaves c a crash record
+ * with nothing known but its id (a create killed between mkdir and its first write). */
+static int read_state(struct hull_container *c, struct hull_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = hull_read_file_at(c->dirfd, HULL_STATE_FILE, 1 << 20, &text, &len);
+	if (r == -ENOENT) {
+		/* Written before the cgroup is made: without it there is no cgroup yet. */
+		c->creating = true;
+		c->cgroup_manager = HULL_CGROUP_MANAGER_DISABLED;
+		return 0;
+	}
+	if (r < 0)
+		return hull_fail(err, -r, "read %s/%s", c->dir, HULL_STATE_FILE);
+	if (parse_state(c, text, len, err) < 0)
+		return hull_error_prefix(err, "%s/%s", c->dir, HULL_STATE_FILE);
+	return 0;
+}
+
+static void clear_state_fields(struct hull_container *c)
+{
+	free(c->bundle);
+	free(c->rootfs);
+	free(c->created);
+	free(c->cgroup_path);
+	c->bundle = c->rootfs = c->created = c->cgroup_path = NULL;
+}
+
+/* A crash record knows no bundle, rootfs or creation time yet: show them empty. */
+static void default_state_fields(struct hull_container *c)
+{
+	if (!c->bundle)
+		c->bundle = xstrdup("");
+	if (!c->rootfs)
+		c->rootfs = xstrdup("");
+	if (!c->created)
+		c->created = xstrdup("");
 }
 
 int hull_container_load(const struct hull_global_opts *g, const char *id, struct hull_container **out,
@@ -262,23 +311,28 @@ int hull_container_load(const struct hull_global_opts *g, const char *id, struct
 	c->id = xstrdup(id);
 	c->dir = xasprintf("%s/%s", g->root, id);
 	c->dirfd = open(c->dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r = c->dirfd < 0 ? -errno : hull_read_file_at(c->dirfd, HULL_STATE_FILE, 1 << 20, &text, &len);
-	if (r < 0) {
+	if (c->dirfd < 0) {
+		int e = errno;
 		hull_container_free(c);
-		if (r == -ENOENT || r == -ENOTDIR)
+		if (e == ENOENT || e == ENOTDIR)
 			return hull_fail_plain(err, ENOENT, "container does not exist");
-		return hull_fail(err, -r, "read state of container %s", id);
+		return hull_fail(err, e, "read state of container %s", id);
 	}
 	struct stat st;
 	if (fstat(c->dirfd, &st) == 0)
 		c->owner = st.st_uid;
-	_cleanup_free_ char *cfg = xasprintf("%s/%s", c->dir, HULL_STATE_CONFIG);
-	if (parse_state(c, text, len, err) < 0 || hull_spec_load(cfg, &c->spec, err) < 0) {
+	if (read_state(c, err) < 0) {
 		hull_container_free(c);
 		return hull_error_prefix(err, "load container %s", id);
 	}
+	/* A crash record may lack its config copy (killed before it was written). */
+	_cleanup_free_ char *cfg = xasprintf("%s/%s", c->dir, HULL_STATE_CONFIG);
+	if ((!c->creating || faccessat(c->dirfd, HULL_STATE_CONFIG, F_OK, 0) == 0) &&
+	    hull_spec_load(cfg, &c->spec, err) < 0) {
+		hull_container_free(c);
+		return hull_error_prefix(err, "load container %s", id);
+	}
+	default_state_fields(c);
 	hull_container_status(c);
 	*out = c;
 	return 0;
@@ -312,8 +366,34 @@ int hull_container_cgroup(const struct hull_container *c, struct hull_cgroup **o
 	return hull_cgroup_open(&cfg, out, err);
 }
 
+/* A crash record: is its create still at work? The creator's pid names it; a record
+ * from before the first write (no creator known) is at work while its dir is locked. */
+static bool creator_alive(const struct hull_container *c)
+{
+	if (c->lockfd >= 0)
+		return false; /* we hold the lock: the creator has let go (committed or died) */
+	if (c->creator_pid > 0)
+		return hull_pid_alive(c->creator_pid, c->creator_start);
+	_cleanup_close_ int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 enum hull_status hull_container_status(struct hull_container *c)
 {
+	if (c->creating) {
+		if (creator_alive(c))
+			return c->status = HULL_STATUS_CREATING;
+		/* The creator is gone: it either committed meanwhile (then state.json says
+		 * so now, and nothing writes it any more) or was killed half-way. */
+		struct hull_error e = { 0 };
+		clear_state_fields(c);
+		c->creating = false;
+		int r = read_state(c, &e);
+		hull_error_clear(&e);
+		default_state_fields(c);
+		if (r < 0 || c->creating)
+			return c->status = HULL_STATUS_STOPPED;
+	}
 	if (!hull_pid_alive(c->pid, c->start_time))
 		return c->status = HULL_STATUS_STOPPED;
 	struct hull_cgroup *cg = NULL;
@@ -336,6 +416,7 @@ const char *hull_status_name(enum hull_status s)
 {
 	switch (s) {
 	case HULL_STATUS_CREATING:
+		return "creating";
 	case HULL_STATUS_CREATED:
 		return "created";
 	case HULL_STATUS_RUNNING:

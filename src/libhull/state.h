@@ -30,7 +30,7 @@
 struct hull_cgroup;
 
 enum hull_status {
-	HULL_STATUS_CREATING, /* never shown to users: reported as "created" (runc does the same) */
+	HULL_STATUS_CREATING, /* a create still at work on it ("creating") */
 	HULL_STATUS_CREATED,
 	HULL_STATUS_RUNNING,
 	HULL_STATUS_PAUSED,
@@ -56,6 +56,14 @@ struct hull_container {
 	bool userns;
 	bool setgroups_denied; /* the userns had setgroups "deny" written (exec needs it) */
 	bool no_new_keyring;
+	/* Crash record: create writes state.json with creating set (and the cgroup path it is
+	 * about to make) before its first side effect, and clears it once the init is ready.
+	 * A record still "creating" whose creator (pid + start time) is gone is a create that
+	 * was killed: it reads as stopped, so `delete` removes what it names. A state dir
+	 * without state.json (killed right after mkdir) loads as such a record too. */
+	bool creating;
+	pid_t creator_pid;
+	uint64_t creator_start;
 	int dirfd;  /* O_DIRECTORY fd of dir */
 	int lockfd; /* >= 0 while hull_container_lock() holds the lock */
 	enum hull_status status; /* as of the last hull_container_status() (load computes it) */
@@ -79,10 +87,11 @@ int hull_container_load(const struct hull_global_opts *g, const char *id, struct
 int hull_container_lock(struct hull_container *c, struct hull_error *err);
 /* Write state.json atomically (0600) from c. */
 int hull_container_save(const struct hull_container *c, struct hull_error *err);
-/* Re-derive and return the live status: init gone (or pid recycled, or zombie) ->
- * stopped; cgroup frozen -> paused; exec.fifo present -> created; else running. */
+/* Re-derive and return the live status: a crash record -> creating while its creator
+ * lives, else stopped; init gone (or pid recycled, or zombie) -> stopped; cgroup frozen
+ * -> paused; exec.fifo present -> created; else running. */
 enum hull_status hull_container_status(struct hull_container *c);
-/* "created", "running", "paused", "stopped" ("creating" shows as "created"). */
+/* "creating", "created", "running", "paused", "stopped". */
 const char *hull_status_name(enum hull_status s);
 /* Open the container's cgroup (hull_cgroup_open with the saved path). */
 int hull_container_cgroup(const struct hull_container *c, struct hull_cgroup **out, struct hull_error *err);
