@@ -364,6 +364,26 @@ PY
 	[ -z "$(ls "$STORE/ingest")" ]
 }
 
+@test "pull: SIGKILL at 15 random points: never a partial blob or a torn index.json; the next pull completes" {
+	local i pid
+	for ((i = 0; i < 15; i++)); do
+		hl pull "127.0.0.1:$REG_CUT_PORT/test/multi" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.$(printf '%03d' $((RANDOM % 400)))"
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		no_partial_blobs
+		[ ! -e "$STORE/index.json" ] || jq -e . "$STORE/index.json" >/dev/null
+	done
+	run hl pull "$A/test/multi"
+	[ "$status" -eq 0 ]
+	no_partial_blobs
+	skopeo inspect "oci:$STORE:$A/test/multi:latest" >/dev/null
+	run hl prune
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$STORE/ingest")" ]
+}
+
 @test "ls --format json, rm and prune" {
 	hl pull -q "$A/test/single"
 	hl pull -q "$A/test/multi"

@@ -319,6 +319,29 @@ hostile() {
 	[ "$(ls "$S/snapshots" | wc -l)" -eq 3 ]
 }
 
+@test "unpack --overlay: SIGKILL at random points never leaves a half snapshot; the next unpack is whole" {
+	local S=$O/S
+	"$HL" --store "$S" import "$W/L" >/dev/null
+	umoci unpack --image "$W/L:base" "$O/U" >/dev/null
+	export HL S O MK
+	# Each try in a mount namespace of its own, which dies with it: only the store is shared.
+	local i
+	for ((i = 0; i < 12; i++)); do
+		unshare -m --propagation private sh -c '
+			"$HL" --store "$S" unpack --overlay localhost/l:base "$O/k$1" >/dev/null 2>&1 &
+			sleep "0.$(printf %03d $2)"; kill -9 $! 2>/dev/null; wait' _ "$i" $((RANDOM % 300))
+		# A snapshot dir is either complete (renamed into place) or a tmp-* that prune removes.
+		ls "$S/snapshots" | grep -v -e '^tmp-' -e '^[0-9a-f]\{64\}$' && false
+	done
+	"$HL" --store "$S" prune >/dev/null
+	[ -z "$(ls "$S/snapshots" | grep tmp-)" ]
+	unshare -m --propagation private sh -c '
+		set -e
+		"$HL" --store "$S" unpack --overlay localhost/l:base "$O/V"
+		$MK --list "$O/V/rootfs" | grep -v "^\. " >"$O/v.list"'
+	diff <(tree "$O/U/rootfs" | sed 's/ nlink=.*//') <(sed 's/ nlink=.*//' "$O/v.list")
+}
+
 @test "unpack: an existing DIR/rootfs is refused and left alone" {
 	mkdir -p "$O/B/rootfs" && echo mine >"$O/B/rootfs/f"
 	run hl unpack localhost/l:usrmerge "$O/B"
