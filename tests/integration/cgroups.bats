@@ -62,8 +62,15 @@ no_leftover() {
 
 @test "cgroups: every resource is written to the v1 files" {
 	need_v1
+	# blkio.weight (or blkio.bfq.weight) exists only where a disk uses the BFQ scheduler.
+	local weight=
+	if [ -e "$CGR/blkio/blkio.weight" ] || [ -e "$CGR/blkio/blkio.bfq.weight" ]; then
+		weight=blkio_weight=300
+	else
+		echo "# no blkio.weight on this host (no BFQ scheduler): weight not checked" >&3
+	fi
 	run "$CGTOOL" create "$P" shares=512 quota=25000 period=50000 burst=1000 cpus=0 mems=0 \
-		memory=67108864 reservation=33554432 swap=134217728 swappiness=10 pids=64 blkio_weight=300 \
+		memory=67108864 reservation=33554432 swap=134217728 swappiness=10 pids=64 $weight \
 		io_rbps=254:0:1048576 io_wbps=254:0:2097152 io_riops=254:0:100 io_wiops=254:0:200
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	[ "$output" = "$P" ]
@@ -78,8 +85,10 @@ no_leftover() {
 	[ "$(v1 memory memory.memsw.limit_in_bytes)" = 134217728 ]
 	[ "$(v1 memory memory.swappiness)" = 10 ]
 	[ "$(v1 pids pids.max)" = 64 ]
-	w=$(cat "$CGR/blkio/$P/blkio.weight" 2>/dev/null || cat "$CGR/blkio/$P/blkio.bfq.weight")
-	[ "$w" = 300 ] || [ "$w" = "default 300" ]
+	if [ -n "$weight" ]; then
+		w=$(cat "$CGR/blkio/$P/blkio.weight" 2>/dev/null || cat "$CGR/blkio/$P/blkio.bfq.weight")
+		[ "$w" = 300 ] || [ "$w" = "default 300" ]
+	fi
 	[ "$(v1 blkio blkio.throttle.read_bps_device)" = "254:0 1048576" ]
 	[ "$(v1 blkio blkio.throttle.write_bps_device)" = "254:0 2097152" ]
 	[ "$(v1 blkio blkio.throttle.read_iops_device)" = "254:0 100" ]
