@@ -8,7 +8,8 @@
 # Table B: cgroups on (cgroupfs): hull, runc, crun.
 # Rows: 1 run of /bin/true; 2 N containers create+start+delete in a row; 3 the same with 8 in
 # parallel; 4 exec of /bin/true into a running container; 5 peak RSS and binary sizes; 6 the
-# floor (unshare of the same namespaces + chroot + exec, nsenter for exec); 7 image rows.
+# floor (unshare of the same namespaces + chroot + exec, nsenter for exec); 7 image rows
+# (and docker run --rm with hull vs runc).
 # Commands are interleaved: each row is R rounds of one hyperfine call over all runtimes, the
 # order rotated every round; medians are over all rounds. See BENCHMARKS.md.
 set -euo pipefail
@@ -284,6 +285,13 @@ if [ -x "$HULL_IMAGE" ]; then
 		HULL_IMAGE=$HULL_IMAGE HULL=$HULL_BUILT timeout 1200 bash "$here/$s.sh" "$(case $s in image-run) echo "$ir" ;; pull) echo "$pr" ;; *) echo "$ir" ;; esac)" \
 			>"$OUT/image-$s.txt" 2>>"$LOG" || note "image $s: bench/$s.sh failed (see $LOG)"
 	done
+fi
+
+# Row 7d: docker run --rm with hull vs runc under one private dockerd (skipped without docker.io).
+if [ -f "$here/docker-run.sh" ]; then
+	echo "== image docker-run" >&2
+	HULL=$HULL_BUILT timeout 1200 bash "$here/docker-run.sh" "$([ "$QUICK" = 1 ] && echo 2 || echo 5)" \
+		>"$OUT/image-docker-run.txt" 2>>"$LOG" || note "image docker-run: bench/docker-run.sh failed (see $LOG)"
 fi
 
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"

@@ -3,7 +3,7 @@
 #   make bench BENCH_QUICK=1    every row with fewer samples: a few minutes
 #   make bench BENCH_OUT=DIR    keep the raw hyperfine JSON and the table in DIR
 # Needs root, hyperfine, time (/usr/bin/time), runc, crun (installed here); the image rows also
-# podman, skopeo, umoci, docker-registry (`scripts/install-deps.sh ci`), else they are noted and skipped.
+# podman, skopeo, umoci, docker-registry, docker.io (`scripts/install-deps.sh ci`), else they are noted and skipped.
 BENCH_QUICK ?= 0
 
 bench: all

@@ -72,3 +72,29 @@ remove_cgroup_parent() {
 cgroups_named() {
 	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
+
+# release_private DIR CGROUP [HOLDER_PID]: the end of a suite's private world: kill what still
+# carries DIR in its command line and the namespace holder, remove the cgroup parent
+# CGROUP, remove DIR; fails (naming them) if processes or cgroups were left.
+release_private() {
+	local dir=$1 cgroup=$2 holder=${3:-} left
+	kill_pids_with_arg "$dir/"
+	[ -n "$holder" ] && kill -KILL "$holder" 2>/dev/null
+	wait_until 5 eval '[ -z "$(pids_with_arg "$dir/")" ]'
+	remove_cgroup_parent "$cgroup"
+	left=$(pids_with_arg "$dir/"; cgroups_named "$cgroup")
+	rm -rf "$dir"
+	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
+}
+
+# containers.conf's default_ulimits value within this shell's hard limits: podman and
+# buildah (as real root) ask for nofile/nproc of 1048576/4194304 otherwise, which needs
+# CAP_SYS_RESOURCE (podman caps its own nproc at 32768).
+containers_default_ulimits() {
+	local nofile nproc
+	nofile=$(ulimit -Hn)
+	nproc=$(ulimit -Hu)
+	[ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
+	[ "$nofile" = unlimited ] && nofile=1048576
+	echo "[\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]"
+}

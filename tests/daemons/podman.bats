@@ -45,16 +45,11 @@ setup_file() {
 # has no CAP_SYS_RESOURCE, so the defaults are the current hard limits (podman itself
 # caps its own nproc at 32768).
 write_containers_conf() {
-	local nofile nproc
-	nofile=$(ulimit -Hn)
-	nproc=$(ulimit -Hu)
-	[ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
-	[ "$nofile" = unlimited ] && nofile=1048576
 	cat >"$1" <<EOF
 [containers]
 netns = "none"
 log_driver = "k8s-file"
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+default_ulimits = $(containers_default_ulimits)
 
 [engine]
 runtime = "hull"
@@ -79,16 +74,9 @@ teardown_file() {
 		pm rm -a -f -t 0 >/dev/null 2>&1
 		pm rmi -a -f >/dev/null 2>&1
 	fi
-	# conmon and anything else still holding our paths, then the namespace holder.
-	kill_pids_with_arg "$PM/"
-	[ -n "$ns" ] && kill -KILL "$ns" 2>/dev/null
-	wait_until 5 eval '[ -z "$(pids_with_arg "$PM/")" ]'
-	remove_cgroup_parent "$PM_CGROUP"
-	local left
-	left=$(pids_with_arg "$PM/"; cgroups_named "$PM_CGROUP")
-	rm -rf "$PM"
-	# a leak fails the file
-	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
+	# conmon and anything else still holding our paths, then the namespace holder; a leak
+	# fails the file
+	release_private "$PM" "$PM_CGROUP" "$ns"
 }
 
 setup() {
