@@ -1,9 +1,11 @@
 /* hooks.c - running OCI hooks: state JSON on stdin, the hook's env, a timeout, and
- * errors that name the hook ("error running createRuntime hook #0: exit status 1"). */
+ * errors that name the hook and say what runc 1.1.5 says ("error running createRuntime
+ * hook #0: error running hook: exit status 1, stdout: ..., stderr: ..."). */
 #define _GNU_SOURCE
 #include "hooks.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -114,13 +116,24 @@ static void trim(struct captured *c)
 		c->buf[--c->len] = '\0';
 }
 
+/* Go's words for a signal, as runc prints them: glibc's with a lower-case first
+ * letter ("bad system call"), except where an abbreviation starts it ("CPU time ..."). */
+static char *signal_words(int sig)
+{
+	char *s = xstrdup(strsignal(sig));
+	if (s[0] && s[1] >= 'a' && s[1] <= 'z')
+		s[0] = (char)tolower((unsigned char)s[0]);
+	return s;
+}
+
+/* runc 1.1.5's text for a failed hook: "error running hook: <why>, stdout: ..., stderr: ...". */
 static char *describe_status(int status, struct hook_io *io)
 {
 	trim(&io->so);
 	trim(&io->se);
-	_cleanup_free_ char *what = WIFSIGNALED(status) ? xasprintf("signal: %s", strsignal(WTERMSIG(status)))
-							 : xasprintf("exit status %d", WEXITSTATUS(status));
-	return xasprintf("%s, stdout: %s, stderr: %s", what, io->so.buf, io->se.buf);
+	_cleanup_free_ char *sig = WIFSIGNALED(status) ? signal_words(WTERMSIG(status)) : NULL;
+	_cleanup_free_ char *what = sig ? xasprintf("signal: %s", sig) : xasprintf("exit status %d", WEXITSTATUS(status));
+	return xasprintf("error running hook: %s, stdout: %s, stderr: %s", what, io->so.buf, io->se.buf);
 }
 
 static void close_io(struct hook_io *io)

@@ -180,8 +180,8 @@ static char **merge_env(char *const *env, char *const *extra)
 	return v;
 }
 
-int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
-		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err)
+int hull_process_lockdown(const struct hull_process *p, struct hull_seccomp_filter *seccomp, bool setgroups_allowed,
+			  struct hull_error *err)
 {
 	int notify_fd = -1;
 	/* Without no_new_privileges only a privileged task may load a filter: do it
@@ -194,6 +194,11 @@ int hull_process_exec(const struct hull_process *p, const char *path, struct hul
 		return -1;
 	if (notify_fd >= 0)
 		close(notify_fd);
+	return 0;
+}
+
+void hull_process_seal_fds(int keep_fds)
+{
 	/* Everything hull opened is closed by execve; passed fds stay open. */
 	for (int fd = 3; fd < 3 + keep_fds; fd++) {
 		int fl = fcntl(fd, F_GETFD);
@@ -203,11 +208,25 @@ int hull_process_exec(const struct hull_process *p, const char *path, struct hul
 	if (close_range((unsigned)(3 + keep_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		for (int fd = 3 + keep_fds; fd < 65536; fd++)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+int hull_process_execve(const struct hull_process *p, const char *path, char *const *extra_env,
+			struct hull_error *err)
+{
 	if (hull_attrs_final_affinity(p, err) < 0)
 		return -1;
 	_cleanup_free_ char **env = merge_env(p->env, extra_env);
 	execve(path, p->args, env);
 	return hull_fail(err, errno, "exec: \"%s\": %s", p->args[0], strerror(errno));
+}
+
+int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
+		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err)
+{
+	if (hull_process_lockdown(p, seccomp, setgroups_allowed, err) < 0)
+		return -1;
+	hull_process_seal_fds(keep_fds);
+	return hull_process_execve(p, path, extra_env, err);
 }
 
 /* ---- the init (child side) ------------------------------------------------------- */
@@ -445,24 +464,31 @@ static int init_terminal(struct init_ctx *x, struct hull_error *err)
 	return r < 0 ? hull_fail(err, e, "send the pty master to hull") : 0;
 }
 
-/* After READY: block until `start` opens the fifo's read end, run the startContainer
- * hooks, then tell `start` and exec. The byte comes after the hooks and the fifo stays
- * open until execve closes it (O_CLOEXEC, above every fd the process keeps), so that
- * `start` (which reads the byte, then waits for EOF) runs the poststart hooks only once
- * the container's process has been executed, as the runtime spec orders them. */
+/* After READY: block until `start` opens the fifo's read end, then, as runc does, lock
+ * the process down (user, capabilities, seccomp: the agent of a notifying profile gets
+ * its fd now), run the startContainer hooks, tell `start` and exec. The hooks thus run
+ * under the filter, as the container's user, and inherit only the fds the process
+ * keeps. The byte comes after the hooks and the fifo stays open until execve closes it
+ * (O_CLOEXEC, above every fd the process keeps), so that `start` (which reads the
+ * byte, then waits for EOF) runs the poststart hooks only once the container's
+ * process has been executed, as the runtime spec orders them. */
 static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_error *err)
 {
 	const struct hull_init_config *cfg = x->cfg;
+	int keep_fds = cfg->listen_fds + cfg->preserve_fds;
 	/* The state dir fd was opened by the parent: after pivot_root (and as a mapped
 	 * root without access to <root>) a path would no longer reach it. */
 	int opened = openat(x->state_dirfd, HULL_STATE_FIFO, O_WRONLY | O_CLOEXEC);
 	if (opened < 0)
 		return hull_fail(err, errno, "open exec fifo");
-	int fifo = fcntl(opened, F_DUPFD_CLOEXEC, 3 + cfg->listen_fds + cfg->preserve_fds);
+	int fifo = fcntl(opened, F_DUPFD_CLOEXEC, 3 + keep_fds);
 	close(opened);
 	if (fifo < 0)
 		return hull_fail(err, errno, "move the exec fifo fd");
 	close(x->state_dirfd);
+	if (hull_process_lockdown(&cfg->spec->process, cfg->seccomp, !x->setgroups_denied, err) < 0)
+		return -1;
+	hull_process_seal_fds(keep_fds);
 	const struct hull_hooks *h = &cfg->spec->hooks;
 	if (h->start_container.n &&
 	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", err) < 0)
@@ -475,8 +501,7 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 		extra[0] = listen_fds;
 		extra[1] = (char *)"LISTEN_PID=1";
 	}
-	return hull_process_exec(&cfg->spec->process, path, cfg->seccomp, !x->setgroups_denied,
-				 cfg->listen_fds + cfg->preserve_fds, extra, err);
+	return hull_process_execve(&cfg->spec->process, path, extra, err);
 }
 
 static int init_main(struct init_ctx *x, struct hull_error *err)

@@ -14,6 +14,7 @@
 #include "seccomp.h"
 
 #include "json.h"
+#include "seccomp_enosys.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -169,21 +170,32 @@ static int resolve_action(const char *name, bool has_errno, uint32_t errno_ret, 
 	return hull_fail(err, 0, "%s.%s: unknown action \"%.64s\"", path, key, name ? name : "");
 }
 
-static int add_arches(scmp_filter_ctx ctx, char *const *arches, struct hull_error *err)
+/* Adds the listed architectures to ctx and notes every one the filter covers (the
+ * native one first, each token once) in arches, for the -ENOSYS stub. */
+static int add_arches(scmp_filter_ctx ctx, char *const *spec_arches, struct hull_seccomp_arch *arches, size_t *n,
+		      struct hull_error *err)
 {
-	for (size_t i = 0; arches && arches[i]; i++) {
-		uint32_t token = arch_token(arches[i]);
+	arches[0] = (struct hull_seccomp_arch){ .token = seccomp_arch_native() };
+	*n = 1;
+	for (size_t i = 0; spec_arches && spec_arches[i]; i++) {
+		uint32_t token = arch_token(spec_arches[i]);
 		if (token == 0) {
 			/* Syscalls of an architecture left out hit the bad-arch action (kill):
 			 * stricter, never looser, and this libseccomp cannot build rules for it. */
 			hull_warn("linux.seccomp.architectures[%zu]: \"%.64s\" is not supported by libseccomp %u.%u.%u, "
 				  "skipped",
-				  i, arches[i], SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
+				  i, spec_arches[i], SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO);
 			continue;
 		}
 		int r = seccomp_arch_add(ctx, token);
 		if (r < 0 && r != -EEXIST)
-			return hull_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i, arches[i]);
+			return hull_fail(err, -r, "linux.seccomp.architectures[%zu]: add %s", i, spec_arches[i]);
+		size_t k = 0;
+		while (k < *n && arches[k].token != token)
+			k++;
+		if (k == *n)
+			(*n)++;
+		arches[k] = (struct hull_seccomp_arch){ .token = token, .spec_name = spec_arches[i] };
 	}
 	return 0;
 }
@@ -256,6 +268,15 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct hull
 	return 0;
 }
 
+/* The init hands the listener fd to the agent with sendmsg (and write, should the
+ * socket take the message in pieces) once the filter is loaded: a notifying rule on
+ * them would wait for an agent that has no fd yet. runc refuses write for the same
+ * reason (it writes the fd number to its parent); sendmsg is hull's own addition. */
+static bool notify_would_deadlock(const char *name)
+{
+	return strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0;
+}
+
 static int add_syscalls(scmp_filter_ctx ctx, const struct hull_seccomp *s, uint32_t default_act, bool *notify,
 			struct hull_error *err)
 {
@@ -272,6 +293,9 @@ static int add_syscalls(scmp_filter_ctx ctx, const struct hull_seccomp *s, uint3
 			continue;
 		}
 		for (size_t n = 0; sc->names && sc->names[n]; n++) {
+			if (act == SCMP_ACT_NOTIFY && notify_would_deadlock(sc->names[n]))
+				return hull_fail(err, 0, "%s.names[%zu]: SCMP_ACT_NOTIFY cannot be used for the %s syscall",
+						 path, n, sc->names[n]);
 			int nr = seccomp_syscall_resolve_name(sc->names[n]);
 			if (nr == __NR_SCMP_ERROR) {
 				hull_debug("%s.names[%zu]: unknown syscall \"%.64s\" on this architecture, skipped",
@@ -293,8 +317,10 @@ static void release_ctx(scmp_filter_ctx *ctx)
 		seccomp_release(*ctx);
 }
 
-/* libseccomp 2.5 exports only to an fd: go through a memfd and read it back. */
-static int export_bpf(scmp_filter_ctx ctx, struct hull_seccomp_filter *f, struct hull_error *err)
+/* libseccomp 2.5 exports only to an fd: go through a memfd and read it back, after
+ * the n_stub instructions of stub. */
+static int export_bpf(scmp_filter_ctx ctx, const struct sock_filter *stub, size_t n_stub,
+		      struct hull_seccomp_filter *f, struct hull_error *err)
 {
 	_cleanup_close_ int fd = memfd_create("hull-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
@@ -308,12 +334,14 @@ static int export_bpf(scmp_filter_ctx ctx, struct hull_seccomp_filter *f, struct
 	size_t len = (size_t)st.st_size;
 	if (len == 0 || len % sizeof(struct sock_filter) != 0)
 		return hull_fail(err, EINVAL, "seccomp: libseccomp produced a BPF program of %zu bytes", len);
-	size_t n = len / sizeof(struct sock_filter);
+	size_t n = n_stub + len / sizeof(struct sock_filter);
 	if (n > HULL_BPF_MAX_INSNS)
 		return hull_fail(err, E2BIG, "linux.seccomp: the filter needs %zu BPF instructions, the kernel allows %d",
 				 n, HULL_BPF_MAX_INSNS);
-	f->insns = xmalloc(len);
-	ssize_t got = pread(fd, f->insns, len, 0);
+	f->insns = xmalloc(n * sizeof(struct sock_filter));
+	if (n_stub)
+		memcpy(f->insns, stub, n_stub * sizeof(struct sock_filter));
+	ssize_t got = pread(fd, f->insns + n_stub, len, 0);
 	if (got != (ssize_t)len)
 		return hull_fail(err, got < 0 ? errno : EIO, "seccomp: read the BPF program back");
 	f->n_insns = (unsigned short)n;
@@ -338,8 +366,21 @@ int hull_seccomp_prepare(const struct hull_seccomp *s, struct hull_seccomp_filte
 		return hull_fail(err, EINVAL, "linux.seccomp.defaultAction: libseccomp refused %s", s->default_action);
 	struct hull_seccomp_filter *f = xzalloc(sizeof(*f));
 	f->listener_sock = -1;
-	if (add_arches(ctx, s->architectures, err) < 0 || resolve_flags(s->flags, &f->flags, err) < 0 ||
-	    add_syscalls(ctx, s, def, &f->notify, err) < 0 || export_bpf(ctx, f, err) < 0) {
+	_cleanup_free_ struct hull_seccomp_arch *arches =
+		xcalloc(hull_strv_len(s->architectures) + 1, sizeof(*arches));
+	size_t n_arches = 0;
+	_cleanup_free_ struct sock_filter *stub = NULL;
+	size_t n_stub = 0;
+	int r = add_arches(ctx, s->architectures, arches, &n_arches, err);
+	if (r == 0)
+		r = resolve_flags(s->flags, &f->flags, err);
+	if (r == 0)
+		r = add_syscalls(ctx, s, def, &f->notify, err);
+	if (r == 0) {
+		hull_seccomp_enosys_stub(s, def, arches, n_arches, &stub, &n_stub);
+		r = export_bpf(ctx, stub, n_stub, f, err);
+	}
+	if (r < 0) {
 		hull_seccomp_filter_free(f);
 		return -1;
 	}
@@ -372,7 +413,7 @@ static int hand_over_listener(struct hull_seccomp_filter *f, int nfd, struct hul
 	close(f->listener_sock);
 	f->listener_sock = -1;
 	if (r < 0)
-		return hull_fail(err, -r, "seccomp listener: send the notify fd to linux.seccomp.listenerPath");
+		return hull_fail(err, -r, "cannot send seccomp fd to linux.seccomp.listenerPath");
 	return 0;
 }
 
@@ -520,7 +561,9 @@ static int connect_listener(const struct hull_seccomp *s, struct hull_error *err
 	if (r < 0) {
 		int e = errno;
 		close(sock);
-		return hull_fail(err, e, "seccomp listener: connect to %s", s->listener_path);
+		/* runc's words first: tools and people search for them. */
+		return hull_fail(err, e, "failed to connect with seccomp agent specified in the seccomp profile: "
+					 "linux.seccomp.listenerPath: dial unix %s", s->listener_path);
 	}
 	return sock;
 }
@@ -555,6 +598,6 @@ int hull_seccomp_send_listener(const struct hull_seccomp *s, int notify_fd, cons
 		return -1;
 	int r = send_with_fd(sock, msg, strlen(msg), notify_fd);
 	if (r < 0)
-		return hull_fail(err, -r, "seccomp listener: send the notify fd to %s", s->listener_path);
+		return hull_fail(err, -r, "cannot send seccomp fd to %s", s->listener_path);
 	return 0;
 }

@@ -97,7 +97,7 @@ hook() {
 	update_config '.hooks.createRuntime = [{"path":"/bin/true"},{"path":"/bin/sh","args":["sh","-c","echo out; echo err >&2; exit 3"]}]'
 	run hrun "$(hull_id crfail)"
 	expect_clean_failure
-	[[ "$output" == *"error running createRuntime hook #1: exit status 3, stdout: out, stderr: err"* ]]
+	[[ "$output" == *"error running createRuntime hook #1: error running hook: exit status 3, stdout: out, stderr: err"* ]]
 }
 
 @test "a hook past its timeout is killed and create fails; no debris" {
@@ -114,12 +114,12 @@ hook() {
 	update_config '.hooks.prestart = [{"path":"/bin/false"}]'
 	run hrun "$(hull_id prefail)"
 	expect_clean_failure
-	[[ "$output" == *"error running prestart hook #0: exit status 1"* ]]
+	[[ "$output" == *"error running prestart hook #0: error running hook: exit status 1"* ]]
 
 	update_config 'del(.hooks.prestart) | .hooks.createContainer = [{"path":"/bin/sh","args":["sh","-c","exit 4"]}]'
 	run hrun "$(hull_id ccfail)"
 	expect_clean_failure
-	[[ "$output" == *"error running createContainer hook #0: exit status 4"* ]]
+	[[ "$output" == *"error running createContainer hook #0: error running hook: exit status 4"* ]]
 
 	update_config 'del(.hooks.createContainer) | .hooks.createRuntime = [{"path":"/nonexistent/hook"}]'
 	run hrun "$(hull_id nohook)"
@@ -134,8 +134,8 @@ hook() {
 	run hrun "$(hull_id postfail)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *ran* ]]
-	[[ "$output" == *"error running poststart hook #0: exit status 1"* ]]
-	[[ "$output" == *"error running poststop hook #0: exit status 5"* ]]
+	[[ "$output" == *"error running poststart hook #0: error running hook: exit status 1"* ]]
+	[[ "$output" == *"error running poststop hook #0: error running hook: exit status 5"* ]]
 	# the hooks after a failing poststop hook still run
 	grep -q '^poststop ' "$LOG/log"
 	check_no_debris

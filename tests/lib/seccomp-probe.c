@@ -2,7 +2,8 @@
  *
  *   seccomp-probe SYSCALL [ARG...]   make one raw syscall (by name, from the table
  *                                    below) with up to three integer arguments and
- *                                    print "ret N" or "errno N"; exit 0.
+ *                                    print "ret N" or "errno N"; exit 0. SYSCALL
+ *                                    "nr=N" makes syscall number N.
  *   seccomp-probe -t SYSCALL [ARG...]  the same from a second thread; prints
  *                                    "thread gone" when that thread was killed
  *                                    (SCMP_ACT_KILL_THREAD) and the process lives on.
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].name, argv[1]) == 0)
 			nr = table[i].nr;
+	if (strncmp(argv[1], "nr=", 3) == 0)
+		nr = strtol(argv[1] + 3, NULL, 0);
 	if (nr < 0) {
 		fprintf(stderr, "seccomp-probe: unknown syscall %s\n", argv[1]);
 		return 2;

@@ -572,10 +572,139 @@ START_TEST(test_listener_errors)
 		parse_profile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/nonexistent/hull.sock\"}");
 	struct hull_error err = { 0 };
 	ck_assert_int_lt(hull_seccomp_send_listener(&spec->linux_.seccomp, 0, "{\"pid\":1}", &err), 0);
-	ck_assert_str_eq(err.msg,
-			 "seccomp listener: connect to /nonexistent/hull.sock: No such file or directory");
+	ck_assert_str_eq(err.msg, "failed to connect with seccomp agent specified in the seccomp profile: "
+				  "linux.seccomp.listenerPath: dial unix /nonexistent/hull.sock: No such file or directory");
 	hull_error_clear(&err);
 	hull_spec_free(spec);
+}
+END_TEST
+
+/* ---- the -ENOSYS stub ---------------------------------------------------------------------- */
+
+#define NR_UNKNOWN 1000 /* above every syscall of every architecture's table */
+#define X32_BIT 0x40000000L
+
+/* What's named (whatever the action) sets the limit: exit_group (231) on x86_64. */
+#define ENOSYS_PROFILE(def, archs)                                                                          \
+	"{\"defaultAction\":\"" def "\",\"architectures\":[" archs "],\"syscalls\":["                            \
+	"{\"names\":[\"exit\",\"exit_group\",\"getppid\",\"rt_sigreturn\"],\"action\":\"SCMP_ACT_ALLOW\"},"       \
+	"{\"names\":[\"lseek\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":77}]}"
+
+START_TEST(test_enosys_stub)
+{
+	/* Syscalls above the highest named one fail with ENOSYS, not with the default
+	 * action; below it the default action stays. */
+	struct hull_seccomp_filter *f = compile(ENOSYS_PROFILE("SCMP_ACT_ERRNO", "\"SCMP_ARCH_X86_64\""), NULL);
+	ck_assert_int_eq(probe(f, NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe(f, SYS_clone3, 0, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe(f, SYS_getpgid, 0, 0, 0), EPERM);
+	ck_assert_int_eq(probe(f, SYS_getppid, 0, 0, 0), 0);
+	ck_assert_int_eq(probe_lseek(f, -1, 0, 0), 77);
+	hull_seccomp_filter_free(f);
+	/* The native architecture gets it too when the profile does not list it. */
+	f = compile(ENOSYS_PROFILE("SCMP_ACT_KILL_PROCESS", "\"SCMP_ARCH_X86\""), NULL);
+	ck_assert_int_eq(probe(f, NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe(f, SYS_getpgid, 0, 0, 0), R_SIGNAL(SIGSYS));
+	hull_seccomp_filter_free(f);
+	/* An explicit defaultErrnoRet is kept below the limit. */
+	f = compile("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":99,\"syscalls\":["
+		    "{\"names\":[\"exit\",\"exit_group\",\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		    NULL);
+	ck_assert_int_eq(probe(f, SYS_getpgid, 0, 0, 0), 99);
+	ck_assert_int_eq(probe(f, NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	hull_seccomp_filter_free(f);
+}
+END_TEST
+
+START_TEST(test_enosys_x32)
+{
+	/* x32 shares AUDIT_ARCH_X86_64 and sets bit 30: the stub compares each ABI with
+	 * its own limit (x32's exit_group is X32_BIT | 231). The filter decides before
+	 * the kernel looks at the number, so this works with x32 disabled too. */
+	struct hull_seccomp_filter *f =
+		compile(ENOSYS_PROFILE("SCMP_ACT_ERRNO", "\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X32\""), NULL);
+	ck_assert_int_eq(probe(f, X32_BIT | NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe(f, X32_BIT | SYS_getpgid, 0, 0, 0), EPERM);
+	ck_assert_int_eq(probe(f, NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe(f, SYS_getpgid, 0, 0, 0), EPERM);
+	hull_seccomp_filter_free(f);
+	/* Without x32 in the profile its syscalls are libseccomp's bad architecture (kill). */
+	f = compile(ENOSYS_PROFILE("SCMP_ACT_ERRNO", "\"SCMP_ARCH_X86_64\""), NULL);
+	ck_assert_int_eq(probe(f, X32_BIT | NR_UNKNOWN, 0, 0, 0), R_SIGNAL(SIGSYS));
+	hull_seccomp_filter_free(f);
+}
+END_TEST
+
+/* The i386 ABI from this 64-bit process: int $0x80 (seccomp sees AUDIT_ARCH_I386). */
+static long int80(long nr, long a0, long a1, long a2)
+{
+	long r;
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a0), "c"(a1), "d"(a2) : "memory");
+	return r;
+}
+
+static int probe_i386(struct hull_seccomp_filter *f, long nr, long a0, long a1, long a2)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		struct hull_error err = { 0 };
+		int fd;
+		if (f && hull_seccomp_load(f, &fd, &err) < 0)
+			raw_exit(R_LOAD_FAILED);
+		long r = int80(nr, a0, a1, a2);
+		raw_exit(r < 0 ? (-r < 200 ? (int)-r : 199) : 0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	if (WIFSIGNALED(st))
+		return R_SIGNAL(WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+#define I386_GETPID 20
+#define I386_SOCKET 359 /* direct; libseccomp also matches socketcall(SYS_SOCKET) */
+#define I386_SOCKETPAIR 360
+#define I386_SETREUID 70
+
+START_TEST(test_enosys_i386)
+{
+	if (probe_i386(NULL, I386_GETPID, 0, 0, 0) != 0)
+		return; /* no IA32 emulation in this kernel */
+	/* On i386 libseccomp multiplexes socket() through socketcall and gives it no
+	 * number; the direct socket syscall (359) still counts for the limit, else the
+	 * socket() the profile allows would fail with ENOSYS. */
+	struct hull_seccomp_filter *f =
+		compile("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86\"],\"syscalls\":["
+			"{\"names\":[\"exit\",\"exit_group\",\"getpid\",\"socket\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+			NULL);
+	ck_assert_int_eq(probe_i386(f, I386_GETPID, 0, 0, 0), 0);
+	ck_assert_int_eq(probe_i386(f, I386_SOCKET, -1, 0, 0), EAFNOSUPPORT);
+	ck_assert_int_eq(probe_i386(f, I386_SETREUID, -1, -1, 0), EPERM);
+	ck_assert_int_eq(probe_i386(f, I386_SOCKETPAIR, -1, 0, 0), ENOSYS);
+	ck_assert_int_eq(probe_i386(f, NR_UNKNOWN, 0, 0, 0), ENOSYS);
+	hull_seccomp_filter_free(f);
+}
+END_TEST
+
+START_TEST(test_notify_write_refused)
+{
+	_cleanup_free_ char *m = compile_error(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x.sock\",\"syscalls\":["
+		"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
+		"{\"names\":[\"getpid\",\"write\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+	ck_assert_str_eq(m, "linux.seccomp.syscalls[1].names[1]: SCMP_ACT_NOTIFY cannot be used for the write syscall");
+	_cleanup_free_ char *m2 = compile_error(
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/x.sock\",\"syscalls\":["
+		"{\"names\":[\"sendmsg\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+	ck_assert_str_eq(m2, "linux.seccomp.syscalls[0].names[0]: SCMP_ACT_NOTIFY cannot be used for the sendmsg "
+			     "syscall");
+	/* Other actions on write are fine. */
+	struct hull_seccomp_filter *f = compile("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+						"{\"names\":[\"write\"],\"action\":\"SCMP_ACT_LOG\"}]}",
+						NULL);
+	hull_seccomp_filter_free(f);
 }
 END_TEST
 
@@ -590,6 +719,7 @@ int main(void)
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_state_json);
 	tcase_add_test(tc, test_listener_errors);
+	tcase_add_test(tc, test_notify_write_refused);
 	suite_add_tcase(s, tc);
 	TCase *ld = tcase_create("load");
 	tcase_set_timeout(ld, 30);
@@ -603,6 +733,9 @@ int main(void)
 	tcase_add_test(ld, test_flags);
 	tcase_add_test(ld, test_notify_listener);
 	tcase_add_test(ld, test_connect_then_load);
+	tcase_add_test(ld, test_enosys_stub);
+	tcase_add_test(ld, test_enosys_x32);
+	tcase_add_test(ld, test_enosys_i386);
 	suite_add_tcase(s, ld);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
