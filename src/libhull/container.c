@@ -319,7 +319,19 @@ int hull_create(const struct hull_global_opts *g, const char *id, const struct h
 /* Open the fifo's read end and wait until the init writes its byte (its startContainer
  * hooks ran) or dies; then until the fifo is closed: the init has executed the
  * container's process (execve closed it) or died trying. */
-static int release_init(struct hull_container *c, struct hull_error *err)
+/* The init died before it was released: its own words when it sent them (run), else ours. */
+static int init_died_before_start(struct hull_container *c, int sync_fd, struct hull_error *err)
+{
+	if (sync_fd >= 0) {
+		_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
+		/* The init has exited: its end is closed, so this read never blocks. */
+		if (hull_sync_recv(sync_fd, m, NULL) > 0 && m->type == HULL_SYNC_ERROR)
+			return hull_fail_plain(err, m->errnum, "%s", m->text);
+	}
+	return hull_fail(err, ESRCH, "container init exited before start");
+}
+
+static int release_init(struct hull_container *c, int sync_fd, struct hull_error *err)
 {
 	_cleanup_close_ int fifo = openat(c->dirfd, HULL_STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
@@ -340,7 +352,7 @@ static int release_init(struct hull_container *c, struct hull_error *err)
 				break; /* execve (or exit) closed the init's end */
 		}
 		if (!released && ((n > 0 && (p[1].revents & POLLIN)) || !hull_pid_alive(c->pid, c->start_time)))
-			return hull_fail(err, ESRCH, "container init exited before start");
+			return init_died_before_start(c, sync_fd, err);
 		if (released && n > 0 && (p[1].revents & POLLIN))
 			break; /* exited after its hooks: its end is closed too */
 	}
@@ -349,7 +361,7 @@ static int release_init(struct hull_container *c, struct hull_error *err)
 	return 0;
 }
 
-int container_start(struct hull_container *c, struct hull_error *err)
+int container_start(struct hull_container *c, int sync_fd, struct hull_error *err)
 {
 	switch (hull_container_status(c)) {
 	case HULL_STATUS_CREATING:
@@ -362,7 +374,7 @@ int container_start(struct hull_container *c, struct hull_error *err)
 	case HULL_STATUS_PAUSED:
 		return hull_fail_plain(err, EINVAL, "cannot start a container in the paused state");
 	}
-	if (release_init(c, err) < 0)
+	if (release_init(c, sync_fd, err) < 0)
 		return -1;
 	c->status = HULL_STATUS_RUNNING;
 	if (c->spec->hooks.poststart.n) {
@@ -384,7 +396,7 @@ int hull_start(const struct hull_global_opts *g, const char *id, struct hull_err
 	if (r == 0 && host && (c->status == HULL_STATUS_CREATED || c->status == HULL_STATUS_CREATING))
 		r = hull_notify_bind(c->dirfd, &notify, err);
 	if (r == 0)
-		r = container_start(c, err);
+		r = container_start(c, -1, err);
 	if (r == 0 && notify >= 0) {
 		/* runc's start waits for READY (or the exit) too; others may use the container meanwhile. */
 		close(c->lockfd);

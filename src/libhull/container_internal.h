@@ -29,7 +29,9 @@ void create_ctx_clear(struct create_ctx *cx);
  * caller will not stay around to relay a terminal (create, run -d). */
 int container_create(const struct hull_global_opts *g, const char *id, struct create_ctx *cx, bool detach,
 		     struct hull_error *err);
-/* Release a created container's init and run poststart hooks. */
-int container_start(struct hull_container *c, struct hull_error *err);
+/* Release a created container's init and run poststart hooks. sync_fd: the create's end
+ * of the init's sync socket when the caller created it too (run), else -1: an init that
+ * dies before it is released (a startContainer hook failed) has sent its error there. */
+int container_start(struct hull_container *c, int sync_fd, struct hull_error *err);
 
 #endif

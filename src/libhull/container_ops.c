@@ -363,7 +363,7 @@ int hull_run(const struct hull_global_opts *g, const char *id, const struct hull
 	if (r == 0 && notify_host)
 		r = hull_notify_bind(cx.c->dirfd, &notify, err);
 	if (r == 0)
-		r = container_start(cx.c, err);
+		r = container_start(cx.c, cx.init.sync_fd, err);
 	if (r < 0 && made) {
 		struct hull_error e = { 0 };
 		hull_container_destroy(cx.c, &e);

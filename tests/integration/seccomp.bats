@@ -400,6 +400,17 @@ op_check() {
 	check_no_debris
 }
 
+@test "a failed startContainer hook of a terminal run: run says why (not only that the init exited)" {
+	need_cmd script
+	profile '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_KILL"}]}'
+	update_config '.process.terminal = true | .hooks.startContainer = [{"path":"/bin/sh","args":["sh","-c","mkdir /tmp/hook-dir"]}]'
+	# The init's own stderr is the container's pty here: run must relay the init's error.
+	run script -qec "$HULL --root $HULL_ROOT run --bundle $BUNDLE $(hull_id schookt)" /dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"error running startContainer hook #0: error running hook: signal: bad system call"* ]]
+	check_no_debris
+}
+
 @test "SCMP_ACT_NOTIFY: the agent has the fd when startContainer hooks run; they get no extra fd" {
 	start_agent errno:55
 	notify_profile
