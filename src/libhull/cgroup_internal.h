@@ -47,7 +47,7 @@ struct hull_cgroup {
 	/* v1 hierarchies (v1 and hybrid) */
 	struct cg_v1_hier *v1;
 	size_t n_v1;
-	/* linux.devices of the spec: allowed in the device cgroup as runc does */
+	/* linux.devices of the spec: their paths drop runc's default rules (cgroup_devices.c) */
 	const struct hull_device *spec_devices;
 	size_t n_spec_devices;
 };
@@ -98,8 +98,10 @@ int cg_systemd_path(const char *cgroups_path, const char *id, bool rootless, cha
 char *cg_systemd_expand_slice(const char *slice, struct hull_error *err);
 
 /* ---- cgroup_devices.c ---- */
-/* The rule list the container gets: spec rules, then the spec's devices and runc's
- * default allow list (so a user deny-all still leaves /dev/null usable). */
+/* The device policy the container gets, folded from linux.resources.devices then runc's
+ * default allow list (minus the paths linux.devices redefines): out[0] is the default
+ * ('a', allow or deny all), the rest the exceptions to it. linux.devices entries get no
+ * rule of their own (runc 1.1). */
 struct cg_dev_rule {
 	bool allow;
 	char type; /* a c b */

@@ -39,15 +39,8 @@ static int parse_device_rule(struct hull_json *j, yajl_val v, void *elem)
 		return -1;
 	d->has_major = r1 > 0 && d->major >= 0;
 	d->has_minor = r2 > 0 && d->minor >= 0;
-	if (d->access) {
-		const char *a = d->access;
-		bool bad = strspn(a, "rwm") != strlen(a);
-		for (const char *p = a; *p && !bad; p++)
-			bad = strchr(p + 1, *p) != NULL;
-		if (bad)
-			return hull_json_fail_at(j, "access", "invalid access \"%.100s\" (expected a combination of r, w and m)",
-						 a);
-	}
+	/* access is checked where the rule is applied: letters other than r, w and m are
+	 * ignored there, as runc does ("rwa" is accepted); an empty one is refused. */
 	return 0;
 }
 
