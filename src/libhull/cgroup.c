@@ -255,7 +255,9 @@ int cg_validate_resources(const struct hull_resources *res, struct hull_error *e
 {
 	if (!res)
 		return 0;
-	if (res->has_cpu && res->cpu.has_shares && (res->cpu.shares < 2 || res->cpu.shares > 262144))
+	/* Zero is "unset" throughout, as in runc (Docker always sends shares, quota, period 0). */
+	if (res->has_cpu && res->cpu.has_shares && res->cpu.shares != 0 &&
+	    (res->cpu.shares < 2 || res->cpu.shares > 262144))
 		return hull_fail(err, EINVAL, "linux.resources.cpu.shares: %" PRIu64 " is out of range (2-262144)",
 				 res->cpu.shares);
 	if (res->has_cpu && res->cpu.has_period && res->cpu.period != 0 &&
@@ -569,6 +571,34 @@ static bool rootless_fallback(struct hull_cgroup *cg, const struct hull_resource
 	return true;
 }
 
+/* runc 1.1: linux.resources.unified needs a pure cgroup v2 host (hybrid ones included). */
+static int check_unified(const struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
+{
+	if (res && res->present && res->n_unified && (cg->mode == CG_MODE_V1 || cg->mode == CG_MODE_HYBRID))
+		return hull_fail_plain(err, EINVAL,
+				       "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1");
+	return 0;
+}
+
+/* A cgroup that already exists: processes in it get runc's warning (the container shares
+ * it), a frozen one is refused before anything joins it (the init would hang there). */
+static int check_existing(struct hull_cgroup *cg, struct hull_error *err)
+{
+	const char *dir = cg->ops->procs_dir(cg);
+	if (dir && access(dir, F_OK) == 0) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+		if (cg_read_pids(dir, &pids, &n, NULL) == 0 && n)
+			hull_warn("container's cgroup is not empty: %zu process(es) found", n);
+		free(pids);
+	}
+	bool frozen = false;
+	cg->ops->is_frozen(cg, &frozen);
+	if (frozen)
+		return hull_fail_plain(err, EBUSY, "container's cgroup unexpectedly frozen");
+	return 0;
+}
+
 int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_resources *res,
 		       struct hull_cgroup **out, struct hull_error *err)
 {
@@ -576,8 +606,9 @@ int hull_cgroup_create(const struct hull_cgroup_config *cfg, const struct hull_r
 	struct hull_cgroup *cg = NULL;
 	if (cg_validate_resources(res, err) < 0)
 		return -1;
-	if (handle_new(cfg, &cg, err) < 0) {
-		hull_cgroup_free(cg);
+	if (handle_new(cfg, &cg, err) < 0 || check_unified(cg, res, err) < 0 ||
+	    (cg->ops != &noop_ops && check_existing(cg, err) < 0)) {
+		hull_cgroup_free(cg); /* nothing made yet: a pre-existing cgroup stays as it was */
 		return -1;
 	}
 	if (cg->ops->create(cg, res, err) < 0) {
@@ -655,7 +686,7 @@ int hull_cgroup_self_enter_fds(struct hull_cgroup *cg, int **fds, size_t *n, int
 
 int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
-	if (cg_validate_resources(res, err) < 0)
+	if (cg_validate_resources(res, err) < 0 || check_unified(cg, res, err) < 0)
 		return -1;
 	return cg->ops->apply(cg, res, true, err);
 }

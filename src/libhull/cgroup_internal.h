@@ -89,7 +89,9 @@ uint64_t cg_blkio_to_io_weight(uint64_t w);
 int cg_swap_v1_to_v2(int64_t swap, int64_t limit, int64_t *out, const char **why);
 /* Lexically clean a cgroup path: absolute, no "." / ".." / "//" (runc's CleanPath). */
 char *cg_clean_path(const char *p);
-/* Check the resources that make sense on no backend (e.g. shares 0). */
+/* runc's warning for memory.kernel/kernelTCP, which it ignores (so does hull). */
+void cg_warn_kernel_memory(const struct hull_memory_resources *m, bool update);
+/* Check the resources that make sense on no backend (e.g. shares 1). */
 int cg_validate_resources(const struct hull_resources *res, struct hull_error *err);
 
 /* ---- cgroup_systemd.c ---- */

@@ -86,9 +86,17 @@ START_TEST(test_validate)
 	struct hull_error err = { 0 };
 	struct hull_resources r = { .present = true, .has_cpu = true };
 	r.cpu.has_shares = true;
-	r.cpu.shares = 0;
+	r.cpu.shares = 1;
 	ck_assert_int_lt(cg_validate_resources(&r, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.cpu.shares"));
+	hull_error_clear(&err);
+	/* zero is "unset" everywhere (Docker sends shares, quota, period, weight as 0) */
+	r.cpu.shares = 0;
+	r.cpu.has_period = r.cpu.has_quota = true;
+	r.has_blkio = r.blkio.has_weight = true;
+	r.has_memory = r.memory.has_swappiness = true;
+	r.memory.swappiness = UINT64_MAX; /* -1 as a uint64: unset */
+	ck_assert_int_eq(cg_validate_resources(&r, &err), 0);
 	r.cpu.shares = 1024;
 	ck_assert_int_eq(cg_validate_resources(&r, &err), 0);
 	struct hull_kv kv = { "memorymax", "1" };

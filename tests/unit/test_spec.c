@@ -909,6 +909,15 @@ START_TEST(test_parse_process_and_resources)
 	ck_assert(r.cpu.has_quota && r.cpu.quota == -1);
 	ck_assert(r.has_pids && r.pids_limit == 10);
 	hull_resources_clear(&r);
+	/* what Docker sends on update: every field, most of them 0, swappiness -1 as a uint64 */
+	_cleanup_free_ char *docker = dq("{'memory':{'limit':0,'reservation':0,'swap':0,'kernel':0,'kernelTCP':0,"
+					 "'swappiness':18446744073709551615,'disableOOMKiller':false},"
+					 "'cpu':{'shares':0,'quota':0,'period':0,'realtimeRuntime':0,'realtimePeriod':0,"
+					 "'cpus':'','mems':''},'blockIO':{'weight':0},'pids':{'limit':0}}");
+	ck_assert_int_eq(hull_spec_parse_resources(docker, strlen(docker), &r, &err), 0);
+	ck_assert(r.memory.has_swappiness && r.memory.swappiness == UINT64_MAX);
+	ck_assert(r.cpu.has_shares && r.cpu.shares == 0 && r.has_blkio && r.blkio.weight == 0);
+	hull_resources_clear(&r);
 	_cleanup_free_ char *bad_r = dq("{'memory':{'limit':'1G'}}");
 	ck_assert_int_lt(hull_spec_parse_resources(bad_r, strlen(bad_r), &r, &err), 0);
 	ck_assert_str_eq(err.msg, "resources.json: memory.limit: expected an integer, got \"1G\"");
