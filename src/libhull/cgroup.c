@@ -66,7 +66,7 @@ int cg_keyed_u64(const char *text, const char *key, uint64_t *out)
 	return -ENOENT;
 }
 
-int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *dir, struct hull_error *err),
+int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
 		  struct hull_error *err)
 {
 	_cleanup_free_ char *cur = xstrdup(root);
@@ -76,15 +76,14 @@ int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *
 		char *next = xasprintf("%s/%s", cur, c);
 		free(cur);
 		cur = next;
-		if (mkdir(cur, 0755) < 0) {
-			if (errno == EEXIST)
-				continue;
+		bool made = mkdir(cur, 0755) == 0;
+		if (!made && errno != EEXIST)
 			return hull_fail(err, errno, "create cgroup %s", cur);
-		}
-		if (setxattr(cur, CG_MARK_XATTR, "1", 1, 0) < 0)
+		if (made && setxattr(cur, CG_MARK_XATTR, "1", 1, 0) < 0)
 			hull_debug("cgroup %s: cannot mark as hull-created: %s", cur, strerror(errno));
-		if (on_new && on_new(cur, err) < 0) {
-			rmdir(cur);
+		if (prepare && prepare(cur, err) < 0) {
+			if (made)
+				rmdir(cur);
 			return -1;
 		}
 	}

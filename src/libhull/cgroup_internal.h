@@ -63,8 +63,9 @@ int cg_write_quiet(const char *dir, const char *file, const char *val);
 int cg_read(const char *dir, const char *file, char **out);
 bool cg_file_exists(const char *dir, const char *file);
 /* mkdir -p root+path; each directory hull creates is marked so destroy may remove it.
- * on_new (may be NULL) runs for each new directory, parents first. */
-int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *dir, struct hull_error *err),
+ * prepare (may be NULL) runs for every directory on the path, existing or new, parents
+ * first (a new one is removed again when it fails). */
+int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
 		  struct hull_error *err);
 /* Remove dir with any child cgroups (retrying while busy), then the empty parents hull
  * created, up to root. Missing is fine. */

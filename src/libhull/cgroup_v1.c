@@ -104,7 +104,9 @@ static int v1_cpu(struct hull_cgroup *cg, const struct hull_cpu_resources *c, st
 	return 0;
 }
 
-/* A new cpuset cgroup starts with no cpus and no mems (no task may join): copy the parent's. */
+/* A new cpuset cgroup starts with no cpus and no mems (no task may join): copy the parent's.
+ * Run on every directory of the path, top down: ancestors someone else made (a pod cgroup,
+ * say) may be empty too, and then nothing below them can take a task (runc fills them). */
 static int cpuset_init(const char *dir, struct hull_error *err)
 {
 	_cleanup_free_ char *parent = xstrdup(dir);
@@ -336,31 +338,10 @@ static size_t hybrid_needs(struct hull_cgroup *cg, const struct hull_resources *
 	return n;
 }
 
-/* Ancestors someone else made (a pod cgroup, say) may have empty cpus/mems too, and then
- * nothing below them can take a task: fill each from its parent, top down, as runc does. */
-static int cpuset_fill_existing(const char *mountpoint, const char *path, struct hull_error *err)
-{
-	_cleanup_free_ char *copy = xstrdup(path);
-	_cleanup_free_ char *cur = xstrdup(mountpoint);
-	char *save = NULL;
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		char *next = xasprintf("%s/%s", cur, c);
-		free(cur);
-		cur = next;
-		if (access(cur, F_OK) < 0)
-			return 0; /* from here on cg_mkdir_path creates and fills them */
-		if (cpuset_init(cur, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int v1_create(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
 	for (size_t i = 0; i < cg->n_v1; i++) {
 		bool cpuset = strstr(cg->v1[i].controllers, "cpuset") != NULL;
-		if (cpuset && cpuset_fill_existing(cg->v1[i].mountpoint, cg->path, err) < 0)
-			return -1;
 		if (cg_mkdir_path(cg->v1[i].mountpoint, cg->path, cpuset ? cpuset_init : NULL, err) < 0)
 			return -1;
 	}
