@@ -96,8 +96,24 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* rmdir a cgroup and its children, depth first. Busy (exiting tasks) is retried. */
-static int remove_tree(const char *dir)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t cg_remove_deadline(void)
+{
+	/* Tasks killed a moment ago leave within milliseconds; what is still there after a
+	 * few seconds (a frozen or D-state task, a process that moved in) stays: say so then
+	 * instead of retrying for a minute. One budget for all hierarchies of a container. */
+	return now_ms() + 3000;
+}
+
+/* rmdir a cgroup and its children, depth first. Busy (exiting tasks) is retried until
+ * the deadline. */
+static int remove_tree(const char *dir, uint64_t deadline)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -108,24 +124,39 @@ static int remove_tree(const char *dir)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
-		int rr = remove_tree(sub);
+		int rr = remove_tree(sub, deadline);
 		if (rr < 0 && r == 0)
 			r = rr;
 	}
 	closedir(d);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0;; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY && errno != EAGAIN)
 			return -errno;
+		if (now_ms() >= deadline)
+			return r < 0 ? r : -EBUSY;
 		sleep_ms(i < 10 ? 5 : 50);
 	}
-	return r < 0 ? r : -EBUSY;
 }
 
-int cg_remove(const char *root, const char *dir, struct hull_error *err)
+static int read_pids_into(const char *dir, pid_t **pids, size_t *n, size_t *cap);
+
+int cg_remove(const char *root, const char *dir, uint64_t deadline, struct hull_error *err)
 {
-	int r = remove_tree(dir);
+	int r = remove_tree(dir, deadline);
+	if (r == -EBUSY) {
+		/* Say what holds it: usually processes that did not die (frozen, stuck in D state). */
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t n = 0, cap = 0;
+		read_pids_into(dir, &pids, &n, &cap);
+		char list[128] = "";
+		for (size_t i = 0, len = 0; i < n && i < 8 && len < sizeof(list) - 16; i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%d", i ? " " : "", (int)pids[i]);
+		if (n)
+			return hull_fail_plain(err, EBUSY, "remove cgroup %s: %s: %zu process(es) still in it (pids %s%s)",
+					       dir, strerror(EBUSY), n, list, n > 8 ? " ..." : "");
+	}
 	if (r < 0)
 		return hull_fail(err, -r, "remove cgroup %s", dir);
 	/* Parents: only those carrying hull's mark, and only while empty. */

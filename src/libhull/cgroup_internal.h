@@ -67,9 +67,11 @@ bool cg_file_exists(const char *dir, const char *file);
  * first (a new one is removed again when it fails). */
 int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
 		  struct hull_error *err);
-/* Remove dir with any child cgroups (retrying while busy), then the empty parents hull
- * created, up to root. Missing is fine. */
-int cg_remove(const char *root, const char *dir, struct hull_error *err);
+/* Remove dir with any child cgroups (retrying while busy, until deadline: see
+ * cg_remove_deadline), then the empty parents hull created, up to root. Missing is fine.
+ * Still busy at the deadline: the error names the processes left in it. */
+uint64_t cg_remove_deadline(void);
+int cg_remove(const char *root, const char *dir, uint64_t deadline, struct hull_error *err);
 /* Pids in dir/cgroup.procs and in all child cgroups. */
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n, struct hull_error *err);
 /* Parse "key value" lines (cpu.stat, memory.stat, ...) for key. */

@@ -442,10 +442,11 @@ static int v1_destroy(struct hull_cgroup *cg, struct hull_error *err)
 	/* Try every hierarchy even after a failure; report the first error. */
 	int r = 0;
 	struct hull_error later = { 0 };
+	uint64_t deadline = cg_remove_deadline();
 	for (size_t i = 0; i < cg->n_v1; i++)
-		if (cg_remove(cg->v1[i].mountpoint, cg->v1[i].dir, r < 0 ? &later : err) < 0)
+		if (cg_remove(cg->v1[i].mountpoint, cg->v1[i].dir, deadline, r < 0 ? &later : err) < 0)
 			r = -1;
-	if (hybrid_unified(cg) && cg_remove(cg->v2_root, cg->v2_dir, r < 0 ? &later : err) < 0)
+	if (hybrid_unified(cg) && cg_remove(cg->v2_root, cg->v2_dir, deadline, r < 0 ? &later : err) < 0)
 		r = -1;
 	hull_error_clear(&later);
 	return r;

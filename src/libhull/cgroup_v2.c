@@ -387,7 +387,7 @@ static int v2_destroy(struct hull_cgroup *cg, struct hull_error *err)
 		close(cg->v2_fd);
 		cg->v2_fd = -1;
 	}
-	return cg_remove(cg->v2_root, cg->v2_dir, err);
+	return cg_remove(cg->v2_root, cg->v2_dir, cg_remove_deadline(), err);
 }
 
 const struct cg_ops hull_cg_v2_ops = {

@@ -619,3 +619,23 @@ DOCKER_ZEROS='{"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTC
 	[[ "$output" != *"c 1:11"* ]]      # /dev/kmsg: only its node, no access
 	[[ "$output" != *"c 5:0 "* ]]      # a linux.devices path drops runc's default rule for it
 }
+
+@test "cgroups: delete -f of a cgroup that stays busy gives up within seconds and names what holds it" {
+	need_v1_host
+	make_bundle '{}'
+	start_container
+	# a host process in the container's memory cgroup only: no kill of the container reaches it
+	sleep 300 &
+	local holder=$!
+	echo "$holder" >"$CGR/memory$CGP/cgroup.procs"
+	local t0=$SECONDS
+	run h delete -f "$CID"
+	local took=$((SECONDS - t0))
+	kill -9 "$holder"
+	[ "$status" -ne 0 ]
+	[ "$took" -lt 10 ]
+	[[ "$output" == *"remove cgroup $CGR/memory$CGP: Device or resource busy: 1 process(es) still in it (pids $holder)"* ]]
+	[[ "$output" != *"busy: Device or resource busy"* ]]
+	[ "$(grep -c 'level=error' <<<"$output")" -eq 1 ]
+	CID=
+}
