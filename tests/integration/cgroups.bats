@@ -562,17 +562,18 @@ DOCKER_ZEROS='{"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTC
 	[[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]]
 	h delete -f "$CID-2"
 	h delete -f "$CID"
+	local ct3=$CID-3
 	CID=
 	# someone froze the cgroup before the container: refused, nothing made, nothing joined
 	local frozen=$CGR/freezer$CGP
 	mkdir -p "$frozen"
 	echo FROZEN >"$frozen/freezer.state"
-	run timeout 20 "$HULL" --root "$ROOT" run -d --bundle "$B" "$CID-3" </dev/null
+	run timeout 20 "$HULL" --root "$ROOT" run -d --bundle "$B" "$ct3" </dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
 	[ -z "$(cat "$frozen/cgroup.procs")" ]
 	[ ! -e "$CGR/pids$CGP" ]
-	run h state "$CID-3"
+	run h state "$ct3"
 	[ "$status" -ne 0 ]
 	echo THAWED >"$frozen/freezer.state"
 	rmdir "$frozen"
