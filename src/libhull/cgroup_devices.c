@@ -69,6 +69,7 @@ static void dev_add(struct dev_state *s, const struct cg_dev_rule *r)
 
 static char *rule_text(const struct cg_dev_rule *r);
 
+/* idx: the rule's index in linux.resources.devices, SIZE_MAX for runc's default list. */
 static int dev_remove(struct dev_state *s, const struct cg_dev_rule *r, size_t idx, struct hull_error *err)
 {
 	/* v1 silently ignores removing part of a wildcard exception: refuse instead of
@@ -80,9 +81,11 @@ static int dev_remove(struct dev_state *s, const struct cg_dev_rule *r, size_t i
 		struct cg_dev_rule *w = dev_find(s, r->type, wild[i][0], wild[i][1]);
 		if (w && (w->access & r->access)) {
 			_cleanup_free_ char *mine = rule_text(r), *theirs = rule_text(w);
-			return hull_fail(err, EINVAL, "linux.resources.devices[%zu]: rule \"%s\" cannot be applied: it would "
-						      "punch a hole in the wildcard rule \"%s\", which the device cgroup "
-						      "cannot do", idx, mine, theirs);
+			_cleanup_free_ char *who = idx == SIZE_MAX ? xstrdup("runc's default device rules")
+								  : xasprintf("linux.resources.devices[%zu]", idx);
+			return hull_fail(err, EINVAL, "%s: rule \"%s\" cannot be applied: it would punch a hole in the "
+						      "wildcard rule \"%s\", which the device cgroup cannot do",
+					 who, mine, theirs);
 		}
 	}
 	struct cg_dev_rule *e = dev_find(s, r->type, r->major, r->minor);
@@ -150,7 +153,7 @@ int cg_devices_rules(const struct hull_cgroup *cg, const struct hull_resources *
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++)
 		if (!default_rules[i].path || !spec_has_path(cg, default_rules[i].path))
-			if (dev_apply(&s, &default_rules[i].rule, nres + i, err) < 0) {
+			if (dev_apply(&s, &default_rules[i].rule, SIZE_MAX, err) < 0) {
 				free(s.ex);
 				return -1;
 			}
