@@ -66,7 +66,7 @@ int cg_keyed_u64(const char *text, const char *key, uint64_t *out)
 	return -ENOENT;
 }
 
-int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *dir, struct hull_error *err),
+int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
 		  struct hull_error *err)
 {
 	_cleanup_free_ char *cur = xstrdup(root);
@@ -76,15 +76,14 @@ int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *
 		char *next = xasprintf("%s/%s", cur, c);
 		free(cur);
 		cur = next;
-		if (mkdir(cur, 0755) < 0) {
-			if (errno == EEXIST)
-				continue;
+		bool made = mkdir(cur, 0755) == 0;
+		if (!made && errno != EEXIST)
 			return hull_fail(err, errno, "create cgroup %s", cur);
-		}
-		if (setxattr(cur, CG_MARK_XATTR, "1", 1, 0) < 0)
+		if (made && setxattr(cur, CG_MARK_XATTR, "1", 1, 0) < 0)
 			hull_debug("cgroup %s: cannot mark as hull-created: %s", cur, strerror(errno));
-		if (on_new && on_new(cur, err) < 0) {
-			rmdir(cur);
+		if (prepare && prepare(cur, err) < 0) {
+			if (made)
+				rmdir(cur);
 			return -1;
 		}
 	}
@@ -97,8 +96,24 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* rmdir a cgroup and its children, depth first. Busy (exiting tasks) is retried. */
-static int remove_tree(const char *dir)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t cg_remove_deadline(void)
+{
+	/* Tasks killed a moment ago leave within milliseconds; what is still there after a
+	 * few seconds (a frozen or D-state task, a process that moved in) stays: say so then
+	 * instead of retrying for a minute. One budget for all hierarchies of a container. */
+	return now_ms() + 3000;
+}
+
+/* rmdir a cgroup and its children, depth first. Busy (exiting tasks) is retried until
+ * the deadline. */
+static int remove_tree(const char *dir, uint64_t deadline)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -109,24 +124,39 @@ static int remove_tree(const char *dir)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, e->d_name);
-		int rr = remove_tree(sub);
+		int rr = remove_tree(sub, deadline);
 		if (rr < 0 && r == 0)
 			r = rr;
 	}
 	closedir(d);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0;; i++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY && errno != EAGAIN)
 			return -errno;
+		if (now_ms() >= deadline)
+			return r < 0 ? r : -EBUSY;
 		sleep_ms(i < 10 ? 5 : 50);
 	}
-	return r < 0 ? r : -EBUSY;
 }
 
-int cg_remove(const char *root, const char *dir, struct hull_error *err)
+static int read_pids_into(const char *dir, pid_t **pids, size_t *n, size_t *cap);
+
+int cg_remove(const char *root, const char *dir, uint64_t deadline, struct hull_error *err)
 {
-	int r = remove_tree(dir);
+	int r = remove_tree(dir, deadline);
+	if (r == -EBUSY) {
+		/* Say what holds it: usually processes that did not die (frozen, stuck in D state). */
+		_cleanup_free_ pid_t *pids = NULL;
+		size_t n = 0, cap = 0;
+		read_pids_into(dir, &pids, &n, &cap);
+		char list[128] = "";
+		for (size_t i = 0, len = 0; i < n && i < 8 && len < sizeof(list) - 16; i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%d", i ? " " : "", (int)pids[i]);
+		if (n)
+			return hull_fail_plain(err, EBUSY, "remove cgroup %s: %s: %zu process(es) still in it (pids %s%s)",
+					       dir, strerror(EBUSY), n, list, n > 8 ? " ..." : "");
+	}
 	if (r < 0)
 		return hull_fail(err, -r, "remove cgroup %s", dir);
 	/* Parents: only those carrying hull's mark, and only while empty. */
@@ -255,7 +285,9 @@ int cg_validate_resources(const struct hull_resources *res, struct hull_error *e
 {
 	if (!res)
 		return 0;
-	if (res->has_cpu && res->cpu.has_shares && (res->cpu.shares < 2 || res->cpu.shares > 262144))
+	/* Zero is "unset" throughout, as in runc (Docker always sends shares, quota, period 0). */
+	if (res->has_cpu && res->cpu.has_shares && res->cpu.shares != 0 &&
+	    (res->cpu.shares < 2 || res->cpu.shares > 262144))
 		return hull_fail(err, EINVAL, "linux.resources.cpu.shares: %" PRIu64 " is out of range (2-262144)",
 				 res->cpu.shares);
 	if (res->has_cpu && res->cpu.has_period && res->cpu.period != 0 &&
@@ -569,6 +601,34 @@ static bool rootless_fallback(struct hull_cgroup *cg, const struct hull_resource
 	return true;
 }
 
+/* runc 1.1: linux.resources.unified needs a pure cgroup v2 host (hybrid ones included). */
+static int check_unified(const struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
+{
+	if (res && res->present && res->n_unified && (cg->mode == CG_MODE_V1 || cg->mode == CG_MODE_HYBRID))
+		return hull_fail_plain(err, EINVAL,
+				       "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1");
+	return 0;
+}
+
+/* A cgroup that already exists: processes in it get runc's warning (the container shares
+ * it), a frozen one is refused before anything joins it (the init would hang there). */
+static int check_existing(struct hull_cgroup *cg, struct hull_error *err)
+{
+	const char *dir = cg->ops->procs_dir(cg);
+	if (dir && access(dir, F_OK) == 0) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+		if (cg_read_pids(dir, &pids, &n, NULL) == 0 && n)
+			hull_warn("container's cgroup is not empty: %zu process(es) found", n);
+		free(pids);
+	}
+	bool frozen = false;
+	cg->ops->is_frozen(cg, &frozen);
+	if (frozen)
+		return hull_fail_plain(err, EBUSY, "container's cgroup unexpectedly frozen");
+	return 0;
+}
+
 int hull_cgroup_plan(const struct hull_cgroup_config *cfg, struct hull_cgroup **out, struct hull_error *err)
 {
 	*out = NULL;
@@ -583,7 +643,9 @@ int hull_cgroup_plan(const struct hull_cgroup_config *cfg, struct hull_cgroup **
 
 int hull_cgroup_make(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
-	if (cg_validate_resources(res, err) < 0)
+	/* Refusals first: nothing is made yet, a pre-existing cgroup stays as it was. */
+	if (cg_validate_resources(res, err) < 0 || check_unified(cg, res, err) < 0 ||
+	    (cg->ops != &noop_ops && check_existing(cg, err) < 0))
 		return -1;
 	if (cg->ops->create(cg, res, err) < 0) {
 		struct hull_error e2 = { 0 };
@@ -672,7 +734,7 @@ int hull_cgroup_self_enter_fds(struct hull_cgroup *cg, int **fds, size_t *n, int
 
 int hull_cgroup_update(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
-	if (cg_validate_resources(res, err) < 0)
+	if (cg_validate_resources(res, err) < 0 || check_unified(cg, res, err) < 0)
 		return -1;
 	return cg->ops->apply(cg, res, true, err);
 }

@@ -11,7 +11,7 @@ struct hull_cgroup_config {
 	const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
 	enum hull_cgroup_manager manager;
 	bool rootless;
-	/* linux.devices: each gets an allow rule in the device cgroup (runc does the same). */
+	/* linux.devices: a default rule for a path listed here is dropped (runc does the same). */
 	const struct hull_device *devices;
 	size_t n_devices;
 };

@@ -2,77 +2,173 @@
 #include "cgroup_internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 
-/* runc's default allow list (specconv.AllowedDevices), appended after the spec's rules
- * so a container always has its standard /dev nodes and may mknod anything. */
-static const struct cg_dev_rule default_rules[] = {
-	{ true, 'c', -1, -1, 1 },   /* mknod any char device */
-	{ true, 'b', -1, -1, 1 },   /* mknod any block device */
-	{ true, 'c', 1, 3, 7 },     /* /dev/null */
-	{ true, 'c', 1, 8, 7 },     /* /dev/random */
-	{ true, 'c', 1, 7, 7 },     /* /dev/full */
-	{ true, 'c', 5, 0, 7 },     /* /dev/tty */
-	{ true, 'c', 1, 5, 7 },     /* /dev/zero */
-	{ true, 'c', 1, 9, 7 },     /* /dev/urandom */
-	{ true, 'c', 5, 1, 7 },     /* /dev/console */
-	{ true, 'c', 136, -1, 7 },  /* /dev/pts/N */
-	{ true, 'c', 5, 2, 7 },     /* /dev/ptmx */
-	{ true, 'c', 10, 200, 7 },  /* /dev/net/tun */
+/* runc's default allow list (specconv.AllowedDevices), applied after the spec's rules so
+ * a container always has its standard /dev nodes and may mknod anything. An entry with a
+ * path is dropped when linux.devices lists that path (runc: the spec's device wins, and
+ * then only linux.resources.devices grants access to it). */
+static const struct {
+	const char *path;
+	struct cg_dev_rule rule;
+} default_rules[] = {
+	{ NULL, { true, 'c', -1, -1, 1 } },              /* mknod any char device */
+	{ NULL, { true, 'b', -1, -1, 1 } },              /* mknod any block device */
+	{ "/dev/null", { true, 'c', 1, 3, 7 } },
+	{ "/dev/random", { true, 'c', 1, 8, 7 } },
+	{ "/dev/full", { true, 'c', 1, 7, 7 } },
+	{ "/dev/tty", { true, 'c', 5, 0, 7 } },
+	{ "/dev/zero", { true, 'c', 1, 5, 7 } },
+	{ "/dev/urandom", { true, 'c', 1, 9, 7 } },
+	{ NULL, { true, 'c', 136, -1, 7 } },             /* /dev/pts/N */
+	{ NULL, { true, 'c', 5, 2, 7 } },                /* /dev/ptmx */
+	{ NULL, { true, 'c', 10, 200, 7 } },             /* /dev/net/tun */
 };
 
-static int parse_access(const char *s, unsigned *out)
+/* Access letters as kernel bits. Like runc, letters other than r, w and m mean nothing. */
+static unsigned access_bits(const char *s)
 {
-	*out = 0;
-	if (!s) {
-		*out = 7;
-		return 0;
+	unsigned out = 0;
+	for (; *s; s++)
+		out |= *s == 'm' ? BPF_DEVCG_ACC_MKNOD : *s == 'r' ? BPF_DEVCG_ACC_READ : *s == 'w' ? BPF_DEVCG_ACC_WRITE : 0;
+	return out;
+}
+
+/* The device cgroup as the kernel's v1 model sees it: a default (allow or deny all) and
+ * exceptions to it, one per (type, major, minor). Rules are folded into it in order, the
+ * way runc's devices emulator does, so v1 and v2 end up with the same effective policy. */
+struct dev_state {
+	bool default_allow;
+	struct cg_dev_rule *ex; /* .allow is meaningless here; .access the excepted bits */
+	size_t n, cap;
+};
+
+static struct cg_dev_rule *dev_find(struct dev_state *s, char type, int64_t major, int64_t minor)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->ex[i].type == type && s->ex[i].major == major && s->ex[i].minor == minor)
+			return &s->ex[i];
+	return NULL;
+}
+
+static void dev_add(struct dev_state *s, const struct cg_dev_rule *r)
+{
+	if (!r->access)
+		return;
+	struct cg_dev_rule *e = dev_find(s, r->type, r->major, r->minor);
+	if (e) {
+		e->access |= r->access;
+		return;
 	}
-	for (; *s; s++) {
-		switch (*s) {
-		case 'm': *out |= BPF_DEVCG_ACC_MKNOD; break;
-		case 'r': *out |= BPF_DEVCG_ACC_READ; break;
-		case 'w': *out |= BPF_DEVCG_ACC_WRITE; break;
-		default: return -1;
+	s->ex = xgrow(s->ex, &s->cap, s->n, sizeof(*s->ex));
+	s->ex[s->n++] = *r;
+}
+
+static char *rule_text(const struct cg_dev_rule *r);
+
+/* idx: the rule's index in linux.resources.devices, SIZE_MAX for runc's default list. */
+static int dev_remove(struct dev_state *s, const struct cg_dev_rule *r, size_t idx, struct hull_error *err)
+{
+	/* v1 silently ignores removing part of a wildcard exception: refuse instead of
+	 * pretending (runc does the same). */
+	const int64_t wild[3][2] = { { -1, r->minor }, { r->major, -1 }, { -1, -1 } };
+	for (size_t i = 0; i < 3; i++) {
+		if (wild[i][0] == r->major && wild[i][1] == r->minor)
+			continue;
+		struct cg_dev_rule *w = dev_find(s, r->type, wild[i][0], wild[i][1]);
+		if (w && (w->access & r->access)) {
+			_cleanup_free_ char *mine = rule_text(r), *theirs = rule_text(w);
+			_cleanup_free_ char *who = idx == SIZE_MAX ? xstrdup("runc's default device rules")
+								  : xasprintf("linux.resources.devices[%zu]", idx);
+			return hull_fail(err, EINVAL, "%s: rule \"%s\" cannot be applied: it would punch a hole in the "
+						      "wildcard rule \"%s\", which the device cgroup cannot do",
+					 who, mine, theirs);
 		}
 	}
+	struct cg_dev_rule *e = dev_find(s, r->type, r->major, r->minor);
+	if (e && !(e->access &= ~r->access))
+		*e = s->ex[--s->n];
 	return 0;
+}
+
+static int dev_apply(struct dev_state *s, const struct cg_dev_rule *r, size_t idx, struct hull_error *err)
+{
+	if (r->type == 'a') { /* a wildcard-type rule resets everything */
+		s->default_allow = r->allow;
+		s->n = 0;
+		return 0;
+	}
+	/* an exception to the default: allow in deny-all mode, deny in allow-all mode */
+	if (r->allow != s->default_allow) {
+		dev_add(s, r);
+		return 0;
+	}
+	return dev_remove(s, r, idx, err);
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+	const struct cg_dev_rule *x = a, *y = b;
+	if (x->major != y->major)
+		return x->major < y->major ? -1 : 1;
+	if (x->minor != y->minor)
+		return x->minor < y->minor ? -1 : 1;
+	return (x->type > y->type) - (x->type < y->type);
+}
+
+static bool spec_has_path(const struct hull_cgroup *cg, const char *path)
+{
+	for (size_t i = 0; i < cg->n_spec_devices; i++)
+		if (cg->spec_devices[i].path && strcmp(cg->spec_devices[i].path, path) == 0)
+			return true;
+	return false;
 }
 
 int cg_devices_rules(const struct hull_cgroup *cg, const struct hull_resources *res, struct cg_dev_rule **out,
 		     size_t *n, struct hull_error *err)
 {
 	size_t nres = res && res->present ? res->n_devices : 0;
-	struct cg_dev_rule *r = xcalloc(nres + cg->n_spec_devices + ARRAY_SIZE(default_rules) + 1, sizeof(*r));
-	size_t k = 0;
+	struct dev_state s = { .default_allow = false }; /* a new container starts from deny-all */
 	for (size_t i = 0; i < nres; i++) {
 		const struct hull_device_rule *d = &res->devices[i];
 		char t = d->type ? d->type : 'a';
 		if (t != 'a' && t != 'c' && t != 'b') {
-			free(r);
+			free(s.ex);
 			return hull_fail(err, EINVAL, "linux.resources.devices[%zu].type: unknown device type \"%c\" "
 						      "(want a, c or b)", i, t);
 		}
-		struct cg_dev_rule x = { d->allow, t, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1, 0 };
-		if (parse_access(d->access, &x.access) < 0) {
-			free(r);
-			return hull_fail(err, EINVAL, "linux.resources.devices[%zu].access: \"%s\" is not a subset of \"rwm\"",
-					 i, d->access);
+		if (!d->access || !*d->access) {
+			free(s.ex);
+			return hull_fail(err, EINVAL, "linux.resources.devices[%zu].access: cannot be empty", i);
 		}
-		r[k++] = x;
-	}
-	for (size_t i = 0; i < cg->n_spec_devices; i++) {
-		const struct hull_device *d = &cg->spec_devices[i];
-		if (d->type == 'p')
-			continue; /* fifos are not device-cgroup controlled */
-		r[k++] = (struct cg_dev_rule){ true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, 7 };
+		struct cg_dev_rule x = { d->allow, t, d->has_major ? d->major : -1, d->has_minor ? d->minor : -1,
+					 access_bits(d->access) };
+		if (dev_apply(&s, &x, i, err) < 0) {
+			free(s.ex);
+			return -1;
+		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(default_rules); i++)
-		r[k++] = default_rules[i];
+		if (!default_rules[i].path || !spec_has_path(cg, default_rules[i].path))
+			if (dev_apply(&s, &default_rules[i].rule, SIZE_MAX, err) < 0) {
+				free(s.ex);
+				return -1;
+			}
+	/* The result as an ordered list: the default first, then the exceptions (sorted, so
+	 * the same config always writes the same rules). */
+	qsort(s.ex, s.n, sizeof(*s.ex), rule_cmp);
+	struct cg_dev_rule *r = xcalloc(s.n + 1, sizeof(*r));
+	r[0] = (struct cg_dev_rule){ s.default_allow, 'a', -1, -1, 7 };
+	for (size_t i = 0; i < s.n; i++) {
+		r[i + 1] = s.ex[i];
+		r[i + 1].allow = !s.default_allow;
+	}
+	free(s.ex);
 	*out = r;
-	*n = k;
+	*n = s.n + 1;
 	return 0;
 }
 
@@ -99,10 +195,8 @@ static char *rule_text(const struct cg_dev_rule *r)
 
 int cg_devices_v1_apply(const char *dir, const struct cg_dev_rule *rules, size_t n, struct hull_error *err)
 {
-	/* Start from deny-all (runc's default), then replay the rules in order: in v1 a
-	 * later write overrides the earlier state the same way OCI's "last rule wins" does. */
-	if (cg_write(dir, "devices.deny", "a", err) < 0)
-		return -1;
+	/* rules[0] is the default ("a" allowed or denied: it resets the cgroup), the rest the
+	 * exceptions to it (cg_devices_rules' layout). */
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *t = rule_text(&rules[i]);
 		if (cg_write(dir, rules[i].allow ? "devices.allow" : "devices.deny", t, err) < 0)

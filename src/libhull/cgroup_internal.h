@@ -47,7 +47,7 @@ struct hull_cgroup {
 	/* v1 hierarchies (v1 and hybrid) */
 	struct cg_v1_hier *v1;
 	size_t n_v1;
-	/* linux.devices of the spec: allowed in the device cgroup as runc does */
+	/* linux.devices of the spec: their paths drop runc's default rules (cgroup_devices.c) */
 	const struct hull_device *spec_devices;
 	size_t n_spec_devices;
 };
@@ -63,12 +63,15 @@ int cg_write_quiet(const char *dir, const char *file, const char *val);
 int cg_read(const char *dir, const char *file, char **out);
 bool cg_file_exists(const char *dir, const char *file);
 /* mkdir -p root+path; each directory hull creates is marked so destroy may remove it.
- * on_new (may be NULL) runs for each new directory, parents first. */
-int cg_mkdir_path(const char *root, const char *path, int (*on_new)(const char *dir, struct hull_error *err),
+ * prepare (may be NULL) runs for every directory on the path, existing or new, parents
+ * first (a new one is removed again when it fails). */
+int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
 		  struct hull_error *err);
-/* Remove dir with any child cgroups (retrying while busy), then the empty parents hull
- * created, up to root. Missing is fine. */
-int cg_remove(const char *root, const char *dir, struct hull_error *err);
+/* Remove dir with any child cgroups (retrying while busy, until deadline: see
+ * cg_remove_deadline), then the empty parents hull created, up to root. Missing is fine.
+ * Still busy at the deadline: the error names the processes left in it. */
+uint64_t cg_remove_deadline(void);
+int cg_remove(const char *root, const char *dir, uint64_t deadline, struct hull_error *err);
 /* Pids in dir/cgroup.procs and in all child cgroups. */
 int cg_read_pids(const char *dir, pid_t **pids, size_t *n, struct hull_error *err);
 /* Parse "key value" lines (cpu.stat, memory.stat, ...) for key. */
@@ -89,7 +92,9 @@ uint64_t cg_blkio_to_io_weight(uint64_t w);
 int cg_swap_v1_to_v2(int64_t swap, int64_t limit, int64_t *out, const char **why);
 /* Lexically clean a cgroup path: absolute, no "." / ".." / "//" (runc's CleanPath). */
 char *cg_clean_path(const char *p);
-/* Check the resources that make sense on no backend (e.g. shares 0). */
+/* runc's warning for memory.kernel/kernelTCP, which it ignores (so does hull). */
+void cg_warn_kernel_memory(const struct hull_memory_resources *m, bool update);
+/* Check the resources that make sense on no backend (e.g. shares 1). */
 int cg_validate_resources(const struct hull_resources *res, struct hull_error *err);
 
 /* ---- cgroup_systemd.c ---- */
@@ -98,8 +103,10 @@ int cg_systemd_path(const char *cgroups_path, const char *id, bool rootless, cha
 char *cg_systemd_expand_slice(const char *slice, struct hull_error *err);
 
 /* ---- cgroup_devices.c ---- */
-/* The rule list the container gets: spec rules, then the spec's devices and runc's
- * default allow list (so a user deny-all still leaves /dev/null usable). */
+/* The device policy the container gets, folded from linux.resources.devices then runc's
+ * default allow list (minus the paths linux.devices redefines): out[0] is the default
+ * ('a', allow or deny all), the rest the exceptions to it. linux.devices entries get no
+ * rule of their own (runc 1.1). */
 struct cg_dev_rule {
 	bool allow;
 	char type; /* a c b */

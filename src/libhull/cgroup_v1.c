@@ -59,34 +59,35 @@ static int wr_i64(const char *dir, const char *file, int64_t v, const char *jpat
 
 static int v1_cpu(struct hull_cgroup *cg, const struct hull_cpu_resources *c, struct hull_error *err)
 {
+	/* 0 (and "" for the cpuset lists) leaves a value alone, as runc's v1 setters do. */
+	uint64_t shares = c->has_shares ? c->shares : 0, period = c->has_period ? c->period : 0;
+	int64_t quota = c->has_quota ? c->quota : 0;
+	uint64_t rt_period = c->has_rt_period ? c->rt_period : 0;
+	int64_t rt_runtime = c->has_rt_runtime ? c->rt_runtime : 0;
 	const char *d = NULL;
-	bool any = c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
-		   (c->has_rt_period && c->rt_period) || (c->has_rt_runtime && c->rt_runtime);
+	bool any = shares || quota || period || c->has_burst || c->has_idle || rt_period || rt_runtime;
 	if (any && need(cg, "cpu", "linux.resources.cpu", &d, err) < 0)
 		return -1;
 	/* rt period before runtime: the runtime must fit in the period */
-	if (c->has_rt_period && c->rt_period && wr_u64(d, "cpu.rt_period_us", c->rt_period,
-						       "linux.resources.cpu.realtimePeriod", err) < 0)
+	if (rt_period && wr_u64(d, "cpu.rt_period_us", rt_period, "linux.resources.cpu.realtimePeriod", err) < 0)
 		return -1;
-	if (c->has_rt_runtime && c->rt_runtime &&
-	    wr_i64(d, "cpu.rt_runtime_us", c->rt_runtime, "linux.resources.cpu.realtimeRuntime", err) < 0)
+	if (rt_runtime && wr_i64(d, "cpu.rt_runtime_us", rt_runtime, "linux.resources.cpu.realtimeRuntime", err) < 0)
 		return -1;
-	if (c->has_shares && wr_u64(d, "cpu.shares", c->shares, "linux.resources.cpu.shares", err) < 0)
+	if (shares && wr_u64(d, "cpu.shares", shares, "linux.resources.cpu.shares", err) < 0)
 		return -1;
-	if (c->has_period && c->period) {
+	if (period) {
 		/* A shorter period can be refused while the old quota exceeds it: quota first then. */
 		char pbuf[32];
-		snprintf(pbuf, sizeof(pbuf), "%" PRIu64, c->period);
+		snprintf(pbuf, sizeof(pbuf), "%" PRIu64, period);
 		if (cg_write_quiet(d, "cpu.cfs_period_us", pbuf) < 0) {
-			if (c->has_quota && wr_i64(d, "cpu.cfs_quota_us", c->quota > 0 ? c->quota : -1,
-						   "linux.resources.cpu.quota", err) < 0)
+			if (quota && wr_i64(d, "cpu.cfs_quota_us", quota > 0 ? quota : -1, "linux.resources.cpu.quota",
+					    err) < 0)
 				return -1;
-			if (wr_u64(d, "cpu.cfs_period_us", c->period, "linux.resources.cpu.period", err) < 0)
+			if (wr_u64(d, "cpu.cfs_period_us", period, "linux.resources.cpu.period", err) < 0)
 				return -1;
 		}
 	}
-	if (c->has_quota &&
-	    wr_i64(d, "cpu.cfs_quota_us", c->quota > 0 ? c->quota : -1, "linux.resources.cpu.quota", err) < 0)
+	if (quota && wr_i64(d, "cpu.cfs_quota_us", quota > 0 ? quota : -1, "linux.resources.cpu.quota", err) < 0)
 		return -1;
 	if (c->has_burst && wr_u64(d, "cpu.cfs_burst_us", c->burst, "linux.resources.cpu.burst", err) < 0)
 		return -1;
@@ -103,7 +104,9 @@ static int v1_cpu(struct hull_cgroup *cg, const struct hull_cpu_resources *c, st
 	return 0;
 }
 
-/* A new cpuset cgroup starts with no cpus and no mems (no task may join): copy the parent's. */
+/* A new cpuset cgroup starts with no cpus and no mems (no task may join): copy the parent's.
+ * Run on every directory of the path, top down: ancestors someone else made (a pod cgroup,
+ * say) may be empty too, and then nothing below them can take a task (runc fills them). */
 static int cpuset_init(const char *dir, struct hull_error *err)
 {
 	_cleanup_free_ char *parent = xstrdup(dir);
@@ -113,8 +116,9 @@ static int cpuset_init(const char *dir, struct hull_error *err)
 		_cleanup_free_ char *mine = NULL, *theirs = NULL;
 		if (cg_read(dir, files[i], &mine) == 0 && mine[0] != '\n' && mine[0])
 			continue;
-		if (cg_read(parent, files[i], &theirs) < 0)
-			return hull_fail(err, errno, "read %s/%s", parent, files[i]);
+		int r = cg_read(parent, files[i], &theirs);
+		if (r < 0)
+			return hull_fail(err, -r, "read %s/%s", parent, files[i]);
 		if (cg_write(dir, files[i], theirs, err) < 0)
 			return -1;
 	}
@@ -128,12 +132,27 @@ static int mem_write(const char *d, const char *file, int64_t v, const char *jpa
 	return wr_i64(d, file, v < 0 ? -1 : v, jpath, err);
 }
 
-static int v1_memory(struct hull_cgroup *cg, const struct hull_memory_resources *m, struct hull_error *err)
+/* runc 1.1 ignores kernel memory limits (kmem and kmem.tcp) with this warning: at create
+ * whenever the fields are there, on update when they are not 0. */
+void cg_warn_kernel_memory(const struct hull_memory_resources *m, bool update)
 {
+	if (update ? (m->has_kernel && m->kernel) || (m->has_kernel_tcp && m->kernel_tcp)
+		   : m->has_kernel || m->has_kernel_tcp)
+		hull_warn("Kernel memory settings are ignored and will be removed");
+}
+
+static int v1_memory(struct hull_cgroup *cg, const struct hull_memory_resources *m, bool update, struct hull_error *err)
+{
+	cg_warn_kernel_memory(m, update);
+	int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
+	int64_t reservation = m->has_reservation ? m->reservation : 0;
+	bool swappiness = m->has_swappiness && m->swappiness != UINT64_MAX;
+	bool no_oom_kill = m->has_disable_oom_killer && m->disable_oom_killer;
+	if (!limit && !swap && !reservation && !swappiness && !no_oom_kill)
+		return 0; /* all unset (Docker sends zeros) */
 	const char *d = NULL;
 	if (need(cg, "memory", "linux.resources.memory", &d, err) < 0)
 		return -1;
-	int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
 	bool has_memsw = cg_file_exists(d, "memory.memsw.limit_in_bytes");
 	if (limit == -1 && swap == 0 && has_memsw)
 		swap = -1; /* "unlimited memory" means unlimited memory+swap too (runc) */
@@ -157,19 +176,12 @@ static int v1_memory(struct hull_cgroup *cg, const struct hull_memory_resources 
 		if (mem_write(d, "memory.memsw.limit_in_bytes", swap, "linux.resources.memory.swap", err) < 0)
 			return -1;
 	}
-	if (m->has_reservation && m->reservation != 0 &&
-	    mem_write(d, "memory.soft_limit_in_bytes", m->reservation, "linux.resources.memory.reservation", err) < 0)
+	if (reservation &&
+	    mem_write(d, "memory.soft_limit_in_bytes", reservation, "linux.resources.memory.reservation", err) < 0)
 		return -1;
-	if (m->has_kernel && m->kernel)
-		hull_warn("linux.resources.memory.kernel: ignored, kernel memory limits are deprecated");
-	if (m->has_kernel_tcp && m->kernel_tcp &&
-	    mem_write(d, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, "linux.resources.memory.kernelTCP", err) < 0)
+	if (swappiness && wr_u64(d, "memory.swappiness", m->swappiness, "linux.resources.memory.swappiness", err) < 0)
 		return -1;
-	if (m->has_swappiness && m->swappiness != UINT64_MAX &&
-	    wr_u64(d, "memory.swappiness", m->swappiness, "linux.resources.memory.swappiness", err) < 0)
-		return -1;
-	if (m->has_disable_oom_killer && m->disable_oom_killer &&
-	    wr(d, "memory.oom_control", "1", "linux.resources.memory.disableOOMKiller", err) < 0)
+	if (no_oom_kill && wr(d, "memory.oom_control", "1", "linux.resources.memory.disableOOMKiller", err) < 0)
 		return -1;
 	return 0;
 }
@@ -190,7 +202,11 @@ static int throttle(const char *d, const char *file, const struct hull_throttle_
 
 static int v1_blkio(struct hull_cgroup *cg, const struct hull_blkio_resources *b, struct hull_error *err)
 {
+	bool any = (b->has_weight && b->weight) || (b->has_leaf_weight && b->leaf_weight) || b->n_weight_devices ||
+		   b->n_throttle_read_bps || b->n_throttle_write_bps || b->n_throttle_read_iops || b->n_throttle_write_iops;
 	const char *d = NULL;
+	if (!any)
+		return 0; /* weight 0 is unset (Docker sends it) */
 	if (need(cg, "blkio", "linux.resources.blockIO", &d, err) < 0)
 		return -1;
 	/* Without CFQ (gone since 5.0) the weights live in BFQ's files. */
@@ -208,12 +224,12 @@ static int v1_blkio(struct hull_cgroup *cg, const struct hull_blkio_resources *b
 	for (size_t i = 0; i < b->n_weight_devices; i++) {
 		const struct hull_weight_device *w = &b->weight_devices[i];
 		_cleanup_free_ char *jp = xasprintf("linux.resources.blockIO.weightDevice[%zu]", i);
-		if (w->has_weight) {
+		if (w->has_weight && w->weight) { /* 0: unset (runc) */
 			_cleanup_free_ char *v = xasprintf("%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->weight);
 			if (wr(d, bfq ? "blkio.bfq.weight_device" : "blkio.weight_device", v, jp, err) < 0)
 				return -1;
 		}
-		if (w->has_leaf_weight) {
+		if (w->has_leaf_weight && w->leaf_weight) {
 			_cleanup_free_ char *v = xasprintf("%" PRId64 ":%" PRId64 " %u", w->major, w->minor, w->leaf_weight);
 			if (wr(d, "blkio.leaf_weight_device", v, jp, err) < 0)
 				return -1;
@@ -257,7 +273,7 @@ static int v1_hugetlb(struct hull_cgroup *cg, const struct hull_resources *res, 
 static int v1_network(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
 {
 	const char *d = NULL;
-	if (res->has_class_id) {
+	if (res->has_class_id && res->class_id) { /* 0: unset (runc) */
 		if (need(cg, "net_cls", "linux.resources.network.classID", &d, err) < 0 ||
 		    wr_u64(d, "net_cls.classid", res->class_id, "linux.resources.network.classID", err) < 0)
 			return -1;
@@ -286,16 +302,6 @@ static int v1_rdma(struct hull_cgroup *cg, const struct hull_resources *res, str
 	return 0;
 }
 
-static int v1_unified(struct hull_cgroup *cg, const struct hull_resources *res, struct hull_error *err)
-{
-	if (res->n_unified == 0)
-		return 0;
-	if (!hybrid_unified(cg))
-		return hull_fail(err, ENOTSUP, "linux.resources.unified[\"%s\"]: needs cgroup v2, this host has v1 only",
-				 res->unified[0].key);
-	return cg_v2_write_unified(cg->v2_dir, res->unified, res->n_unified, err);
-}
-
 static int v1_apply(struct hull_cgroup *cg, const struct hull_resources *res, bool update, struct hull_error *err)
 {
 	const char *dev = v1_dir(cg, "devices");
@@ -307,7 +313,7 @@ static int v1_apply(struct hull_cgroup *cg, const struct hull_resources *res, bo
 	}
 	if (!res || !res->present)
 		return 0;
-	if ((res->has_cpu && v1_cpu(cg, &res->cpu, err) < 0) || (res->has_memory && v1_memory(cg, &res->memory, err) < 0))
+	if ((res->has_cpu && v1_cpu(cg, &res->cpu, err) < 0) || (res->has_memory && v1_memory(cg, &res->memory, update, err) < 0))
 		return -1;
 	if (res->has_pids && res->pids_limit != 0) { /* 0 leaves the limit alone (runc) */
 		const char *d = NULL;
@@ -318,26 +324,17 @@ static int v1_apply(struct hull_cgroup *cg, const struct hull_resources *res, bo
 	if ((res->has_blkio && v1_blkio(cg, &res->blkio, err) < 0) || v1_hugetlb(cg, res, err) < 0 ||
 	    (res->has_network && v1_network(cg, res, err) < 0) || v1_rdma(cg, res, err) < 0)
 		return -1;
-	return v1_unified(cg, res, err);
+	return 0; /* linux.resources.unified is refused on v1 and hybrid hosts (cgroup.c) */
 }
 
 /* ---- lifecycle ------------------------------------------------------------------------- */
 
 /* Controllers the unified hierarchy of a hybrid host must enable for this config. */
-static size_t hybrid_needs(struct hull_cgroup *cg, const struct hull_resources *res, const char **ctrls, size_t max)
+static size_t hybrid_needs(struct hull_cgroup *cg, const struct hull_resources *res, const char **ctrls)
 {
 	size_t n = 0;
-	if (!res || !res->present)
-		return 0;
-	if (res->n_hugepage_limits && !v1_dir(cg, "hugetlb"))
+	if (res && res->present && res->n_hugepage_limits && !v1_dir(cg, "hugetlb"))
 		ctrls[n++] = "hugetlb";
-	for (size_t i = 0; i < res->n_unified && n < max; i++) {
-		static const char *const known[] = { "cpu", "cpuset", "io", "memory", "pids", "hugetlb", "rdma", "misc" };
-		for (size_t k = 0; k < ARRAY_SIZE(known); k++)
-			if (strncmp(res->unified[i].key, known[k], strlen(known[k])) == 0 &&
-			    res->unified[i].key[strlen(known[k])] == '.')
-				ctrls[n++] = known[k];
-	}
 	return n;
 }
 
@@ -349,8 +346,8 @@ static int v1_create(struct hull_cgroup *cg, const struct hull_resources *res, s
 			return -1;
 	}
 	if (hybrid_unified(cg)) {
-		const char *ctrls[16];
-		size_t n = hybrid_needs(cg, res, ctrls, ARRAY_SIZE(ctrls) - 1);
+		const char *ctrls[1];
+		size_t n = hybrid_needs(cg, res, ctrls);
 		if (cg_mkdir_path(cg->v2_root, cg->path, NULL, err) < 0) {
 			/* The unified tree is a courtesy on hybrid hosts unless the config needs it. */
 			if (n)
@@ -402,18 +399,20 @@ static int v1_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err
 	return hull_fail(err, ETIMEDOUT, "cgroup %s did not reach %s", d, want);
 }
 
+/* Frozen as runc sees it: FROZEN (or on its way) by this cgroup's own freezer.state, not
+ * merely because an ancestor is frozen (freezer.self_freezing; absent on old kernels). */
 static int v1_is_frozen(struct hull_cgroup *cg, bool *frozen)
 {
 	const char *d = v1_dir(cg, "freezer");
-	_cleanup_free_ char *st = NULL;
+	_cleanup_free_ char *st = NULL, *self = NULL;
 	*frozen = false;
 	if (!d && hybrid_unified(cg) && cg_read(cg->v2_dir, "cgroup.freeze", &st) == 0) {
 		*frozen = st[0] == '1';
 		return 0;
 	}
-	if (!d || cg_read(d, "freezer.state", &st) < 0)
+	if (!d || cg_read(d, "freezer.state", &st) < 0 || strncmp(st, "THAWED", 6) == 0)
 		return 0;
-	*frozen = strncmp(st, "THAWED", 6) != 0;
+	*frozen = cg_read(d, "freezer.self_freezing", &self) < 0 || self[0] != '0';
 	return 0;
 }
 
@@ -443,10 +442,11 @@ static int v1_destroy(struct hull_cgroup *cg, struct hull_error *err)
 	/* Try every hierarchy even after a failure; report the first error. */
 	int r = 0;
 	struct hull_error later = { 0 };
+	uint64_t deadline = cg_remove_deadline();
 	for (size_t i = 0; i < cg->n_v1; i++)
-		if (cg_remove(cg->v1[i].mountpoint, cg->v1[i].dir, r < 0 ? &later : err) < 0)
+		if (cg_remove(cg->v1[i].mountpoint, cg->v1[i].dir, deadline, r < 0 ? &later : err) < 0)
 			r = -1;
-	if (hybrid_unified(cg) && cg_remove(cg->v2_root, cg->v2_dir, r < 0 ? &later : err) < 0)
+	if (hybrid_unified(cg) && cg_remove(cg->v2_root, cg->v2_dir, deadline, r < 0 ? &later : err) < 0)
 		r = -1;
 	hull_error_clear(&later);
 	return r;

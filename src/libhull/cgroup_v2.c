@@ -137,20 +137,23 @@ static int v2_cpu(const char *dir, const struct hull_cpu_resources *c, struct hu
 		if (wr(dir, "cpu.idle", v, "linux.resources.cpu.idle", err) < 0)
 			return -1;
 	}
-	if (c->has_shares && !(c->has_idle && c->idle == 1)) {
+	if (c->has_shares && c->shares && !(c->has_idle && c->idle == 1)) { /* 0: unset (runc) */
 		_cleanup_free_ char *v = xasprintf("%" PRIu64, cg_shares_to_weight(c->shares));
 		if (wr(dir, "cpu.weight", v, "linux.resources.cpu.shares", err) < 0)
 			return -1;
 	}
-	if (c->has_quota || c->has_period) {
+	/* 0 leaves quota or period alone (runc; Docker sends both as 0). */
+	int64_t quota_v = c->has_quota ? c->quota : 0;
+	uint64_t period_v = c->has_period ? c->period : 0;
+	if (quota_v || period_v) {
 		_cleanup_free_ char *cur = NULL, *quota = NULL, *v = NULL;
-		if (c->has_quota)
-			quota = c->quota > 0 ? xasprintf("%" PRId64, c->quota) : xstrdup("max");
+		if (quota_v)
+			quota = quota_v > 0 ? xasprintf("%" PRId64, quota_v) : xstrdup("max");
 		else if (cg_read(dir, "cpu.max", &cur) == 0)
 			quota = xstrndup(cur, strcspn(cur, " \n")); /* keep the current quota */
 		else
 			quota = xstrdup("max");
-		v = c->has_period && c->period ? xasprintf("%s %" PRIu64, quota, c->period) : xstrdup(quota);
+		v = period_v ? xasprintf("%s %" PRIu64, quota, period_v) : xstrdup(quota);
 		if (wr(dir, "cpu.max", v, "linux.resources.cpu.quota", err) < 0)
 			return -1;
 	}
@@ -166,23 +169,25 @@ static int v2_cpu(const char *dir, const struct hull_cpu_resources *c, struct hu
 	return 0;
 }
 
-static int v2_memory(const char *dir, const struct hull_memory_resources *m, struct hull_error *err)
+static int v2_memory(const char *dir, const struct hull_memory_resources *m, bool update, struct hull_error *err)
 {
 	if (m->has_disable_oom_killer && m->disable_oom_killer)
 		return hull_fail(err, EINVAL, "linux.resources.memory.disableOOMKiller: not supported on cgroup v2");
 	if (m->has_swappiness && m->swappiness != UINT64_MAX)
 		hull_warn("linux.resources.memory.swappiness: ignored, cgroup v2 has no per-cgroup swappiness");
-	if ((m->has_kernel && m->kernel) || (m->has_kernel_tcp && m->kernel_tcp))
-		hull_warn("linux.resources.memory.kernel/kernelTCP: ignored, deprecated and absent on cgroup v2");
+	cg_warn_kernel_memory(m, update);
 	int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0, v2swap = 0;
 	const char *why = NULL;
 	if (cg_swap_v1_to_v2(swap, limit, &v2swap, &why) < 0)
 		return hull_fail(err, EINVAL, "linux.resources.memory.swap: %s", why);
-	/* swap first: a lower memory.max with the old swap.max is always valid */
-	if (v2swap != 0) {
+	/* swap first: a lower memory.max with the old swap.max is always valid. swap equal
+	 * to the limit means no swap at all (0), as in runc. */
+	bool no_swap = v2swap == 0 && swap > 0;
+	if (v2swap != 0 || no_swap) {
 		_cleanup_free_ char *v = num_or_max(v2swap);
 		int r = cg_write_quiet(dir, "memory.swap.max", v);
-		if (r < 0 && !(r == -ENOENT && v2swap == -1))
+		/* without swap accounting, "max" and "0" are what the kernel does anyway */
+		if (r < 0 && !(r == -ENOENT && (v2swap == -1 || no_swap)))
 			return hull_fail(err, -r, "linux.resources.memory.swap: write %s to %s/memory.swap.max", v, dir);
 	}
 	if (limit != 0) {
@@ -225,7 +230,7 @@ static int v2_io(const char *dir, const struct hull_blkio_resources *b, struct h
 		hull_warn("linux.resources.blockIO.leafWeight: ignored, cgroup v2 has no leaf weight");
 	for (size_t i = 0; i < b->n_weight_devices; i++) {
 		const struct hull_weight_device *w = &b->weight_devices[i];
-		if (!w->has_weight)
+		if (!w->has_weight || !w->weight) /* 0: unset (runc) */
 			continue;
 		_cleanup_free_ char *v = xasprintf("%" PRId64 ":%" PRId64 " %" PRIu64, w->major, w->minor,
 						   bfq ? w->weight : cg_blkio_to_io_weight(w->weight));
@@ -277,7 +282,7 @@ static int v2_apply(struct hull_cgroup *cg, const struct hull_resources *res, bo
 		return 0;
 	if (res->has_cpu && v2_cpu(dir, &res->cpu, err) < 0)
 		return -1;
-	if (res->has_memory && v2_memory(dir, &res->memory, err) < 0)
+	if (res->has_memory && v2_memory(dir, &res->memory, update, err) < 0)
 		return -1;
 	if (res->has_pids && res->pids_limit != 0) { /* 0 leaves the limit alone (runc) */
 		_cleanup_free_ char *v = res->pids_limit > 0 ? xasprintf("%" PRId64, res->pids_limit) : xstrdup("max");
@@ -382,7 +387,7 @@ static int v2_destroy(struct hull_cgroup *cg, struct hull_error *err)
 		close(cg->v2_fd);
 		cg->v2_fd = -1;
 	}
-	return cg_remove(cg->v2_root, cg->v2_dir, err);
+	return cg_remove(cg->v2_root, cg->v2_dir, cg_remove_deadline(), err);
 }
 
 const struct cg_ops hull_cg_v2_ops = {

@@ -120,7 +120,7 @@ int hull_container_destroy(struct hull_container *c, struct hull_error *err)
 		hull_hooks_run_warn(&c->spec->hooks.poststop, "poststop", state);
 	}
 	if (cg && hull_cgroup_destroy(cg, &e) < 0) {
-		ret = hull_fail(err, e.errnum, "%s", e.msg);
+		ret = hull_fail_plain(err, e.errnum, "%s", e.msg); /* e.msg already ends in the strerror */
 		hull_error_clear(&e);
 	}
 	hull_cgroup_free(cg);

@@ -5,6 +5,7 @@
 #include "cgroup_internal.h"
 #include "exec_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 
 struct sub_path {
@@ -19,6 +20,24 @@ static void sub_paths_free(struct sub_path *v, size_t n)
 		free(v[i].path);
 	}
 	free(v);
+}
+
+/* True if the relative path leaves the directory it starts in ("..", "a/../.."): runc
+ * refuses a --cgroup outside the container's own cgroup. */
+static bool climbs_out(const char *p)
+{
+	long depth = 0;
+	for (const char *c = p; *c;) {
+		size_t l = strcspn(c, "/");
+		if (l == 2 && c[0] == '.' && c[1] == '.') {
+			if (--depth < 0)
+				return true;
+		} else if (l && !(l == 1 && c[0] == '.')) {
+			depth++;
+		}
+		c += l + (c[l] == '/');
+	}
+	return false;
 }
 
 static int parse_values(char *const *values, struct sub_path **out, size_t *n, struct hull_error *err)
@@ -38,7 +57,12 @@ static int parse_values(char *const *values, struct sub_path **out, size_t *n, s
 			return hull_fail_plain(err, EINVAL, "invalid --cgroup argument: %s (missing <controller>: prefix)",
 					       val);
 		}
-		_cleanup_free_ char *abs = xasprintf("/%s", colon ? colon + 1 : val);
+		const char *sub = colon ? colon + 1 : val;
+		if (climbs_out(sub)) {
+			sub_paths_free(v, len);
+			return hull_fail_plain(err, EINVAL, "%s is not a sub cgroup path", sub);
+		}
+		_cleanup_free_ char *abs = xasprintf("/%s", sub);
 		_cleanup_free_ char *ctrls = colon ? xstrndup(val, (size_t)(colon - val)) : xstrdup("");
 		char *save = NULL, *tok = colon ? strtok_r(ctrls, ",", &save) : ctrls;
 		for (; tok; tok = colon ? strtok_r(NULL, ",", &save) : NULL) {
@@ -99,7 +123,13 @@ static int check_known(const struct hull_cgroup *cg, const struct sub_path *v, s
 static int write_procs(const char *dir, const char *sub, const char *pid, struct hull_error *err)
 {
 	_cleanup_free_ char *d = sub && strcmp(sub, "/") != 0 ? xasprintf("%s%s", dir, sub) : xstrdup(dir);
-	return cg_write(d, "cgroup.procs", pid, err);
+	int r = cg_write_quiet(d, "cgroup.procs", pid);
+	if (r == 0)
+		return 0;
+	/* runc's wording, which scripts match: "... adding pid N ...: no such file or directory" */
+	_cleanup_free_ char *why = xstrdup(strerror(-r));
+	why[0] = (char)tolower((unsigned char)why[0]);
+	return hull_fail_plain(err, -r, "error adding pid %s to cgroups: write %s/cgroup.procs: %s", pid, d, why);
 }
 
 int exec_cgroup_enter(struct hull_cgroup *cg, char *const *values, pid_t pid, struct hull_error *err)

@@ -163,7 +163,7 @@ struct hull_device_rule {
 	int64_t major; /* absent = wildcard */
 	bool has_minor;
 	int64_t minor;
-	char *access; /* subset of "rwm"; NULL = "rwm" */
+	char *access; /* "rwm" letters (others are ignored); NULL or "" is refused when applied */
 };
 
 struct hull_memory_resources {

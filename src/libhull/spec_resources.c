@@ -39,15 +39,8 @@ static int parse_device_rule(struct hull_json *j, yajl_val v, void *elem)
 		return -1;
 	d->has_major = r1 > 0 && d->major >= 0;
 	d->has_minor = r2 > 0 && d->minor >= 0;
-	if (d->access) {
-		const char *a = d->access;
-		bool bad = strspn(a, "rwm") != strlen(a);
-		for (const char *p = a; *p && !bad; p++)
-			bad = strchr(p + 1, *p) != NULL;
-		if (bad)
-			return hull_json_fail_at(j, "access", "invalid access \"%.100s\" (expected a combination of r, w and m)",
-						 a);
-	}
+	/* access is checked where the rule is applied: letters other than r, w and m are
+	 * ignored there, as runc does ("rwa" is accepted); an empty one is refused. */
 	return 0;
 }
 
@@ -59,8 +52,11 @@ static int parse_memory(struct hull_json *j, yajl_val v, void *out)
 	    get_mem(j, v, "reservation", &m->has_reservation, &m->reservation) < 0 ||
 	    get_mem(j, v, "swap", &m->has_swap, &m->swap) < 0 || get_mem(j, v, "kernel", &m->has_kernel, &m->kernel) < 0 ||
 	    get_mem(j, v, "kernelTCP", &m->has_kernel_tcp, &m->kernel_tcp) < 0 ||
-	    (r = hull_json_get_u64(j, v, "swappiness", false, 100, &m->swappiness)) < 0)
+	    (r = hull_json_get_u64(j, v, "swappiness", false, UINT64_MAX, &m->swappiness)) < 0)
 		return -1;
+	/* 18446744073709551615 is -1 in a uint64: "unset", as runc reads it (older Docker sends it). */
+	if (r > 0 && m->swappiness > 100 && m->swappiness != UINT64_MAX)
+		return hull_json_fail_at(j, "swappiness", "%" PRIu64 " is out of range (maximum 100)", m->swappiness);
 	m->has_swappiness = r > 0;
 	if ((r = hull_json_get_bool(j, v, "disableOOMKiller", &m->disable_oom_killer)) < 0)
 		return -1;

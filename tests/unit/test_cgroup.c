@@ -86,9 +86,17 @@ START_TEST(test_validate)
 	struct hull_error err = { 0 };
 	struct hull_resources r = { .present = true, .has_cpu = true };
 	r.cpu.has_shares = true;
-	r.cpu.shares = 0;
+	r.cpu.shares = 1;
 	ck_assert_int_lt(cg_validate_resources(&r, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.cpu.shares"));
+	hull_error_clear(&err);
+	/* zero is "unset" everywhere (Docker sends shares, quota, period, weight as 0) */
+	r.cpu.shares = 0;
+	r.cpu.has_period = r.cpu.has_quota = true;
+	r.has_blkio = r.blkio.has_weight = true;
+	r.has_memory = r.memory.has_swappiness = true;
+	r.memory.swappiness = UINT64_MAX; /* -1 as a uint64: unset */
+	ck_assert_int_eq(cg_validate_resources(&r, &err), 0);
 	r.cpu.shares = 1024;
 	ck_assert_int_eq(cg_validate_resources(&r, &err), 0);
 	struct hull_kv kv = { "memorymax", "1" };
@@ -100,35 +108,94 @@ START_TEST(test_validate)
 }
 END_TEST
 
+static bool has_rule(const struct cg_dev_rule *r, size_t n, bool allow, char type, int64_t ma, int64_t mi,
+		     unsigned access)
+{
+	for (size_t i = 0; i < n; i++)
+		if (r[i].allow == allow && r[i].type == type && r[i].major == ma && r[i].minor == mi &&
+		    r[i].access == access)
+			return true;
+	return false;
+}
+
 START_TEST(test_device_rules)
 {
 	struct hull_error err = { 0 };
-	struct hull_cgroup cg = { 0 };
-	struct hull_device_rule dr[] = { { .allow = false, .access = "rwm" }, { .allow = true, .type = 'z' } };
-	struct hull_resources r = { .present = true, .devices = dr, .n_devices = 1 };
+	struct hull_device kmsg = { .type = 'c', .path = "/dev/kmsg", .major = 1, .minor = 11 };
+	struct hull_cgroup cg = { .spec_devices = &kmsg, .n_spec_devices = 1 };
+	struct hull_device_rule dr[] = { { .allow = false, .type = 'a', .access = "rwm" },
+					 { .allow = false, .type = 'c', .has_major = true, .major = 1, .has_minor = true,
+					   .minor = 11, .access = "rwa" },
+					 { .allow = true, .type = 'z', .access = "rwm" } };
+	struct hull_resources r = { .present = true, .devices = dr, .n_devices = 2 };
 	struct cg_dev_rule *rules = NULL;
 	size_t n = 0;
+	/* deny-all, then runc's default list: "rwa" is accepted (the a means nothing) */
 	ck_assert_int_eq(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
-	ck_assert_uint_gt(n, 10);
+	ck_assert_uint_eq(n, 12);
 	ck_assert(!rules[0].allow && rules[0].type == 'a' && rules[0].access == 7);
-	ck_assert(rules[n - 1].allow); /* runc's default list comes last */
-	/* deny-all first, allow list after: one block per rule + prologue + default */
+	ck_assert(has_rule(rules, n, true, 'c', 1, 3, 7));
+	ck_assert(has_rule(rules, n, true, 'c', -1, -1, BPF_DEVCG_ACC_MKNOD));
+	/* a linux.devices entry opens nothing by itself (dev.bats "device cgroup deny") */
+	for (size_t i = 1; i < n; i++)
+		ck_assert(!(rules[i].major == 1 && rules[i].minor == 11));
 	void *prog = NULL;
 	size_t cnt = cg_devices_bpf_program(rules, n, &prog);
 	ck_assert_uint_gt(cnt, 6 + 2 * (n - 1));
 	struct bpf_insn *in = prog;
 	ck_assert_uint_eq(in[cnt - 1].code, BPF_JMP | BPF_EXIT);
 	free(prog);
+	free(rules);
+	/* a linux.devices path drops runc's default rule for it; allowing it again works */
+	kmsg.path = "/dev/tty";
+	struct hull_device_rule tty[] = { { .allow = true, .type = 'c', .has_major = true, .major = 5, .has_minor = true,
+					    .minor = 0, .access = "rw" } };
+	r.devices = tty;
+	r.n_devices = 0;
+	ck_assert_int_eq(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert(!has_rule(rules, n, true, 'c', 5, 0, 7));
+	free(rules);
+	r.n_devices = 1;
+	ck_assert_int_eq(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert(has_rule(rules, n, true, 'c', 5, 0, BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE));
+	free(rules);
+	/* allow-all then a deny: the default flips, the deny is the only exception the user gave */
+	struct hull_device_rule bl[] = { { .allow = true, .type = 'a', .access = "rwm" },
+					 { .allow = false, .type = 'c', .has_major = true, .major = 1, .has_minor = true,
+					   .minor = 11, .access = "w" } };
+	r.devices = bl;
+	r.n_devices = 2;
+	ck_assert_int_eq(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert(rules[0].allow && rules[0].type == 'a');
+	ck_assert(has_rule(rules, n, false, 'c', 1, 11, BPF_DEVCG_ACC_WRITE));
+	free(rules);
+	/* punching a hole into a wildcard exception is refused (v1 cannot do it) */
+	struct hull_device_rule hole[] = { { .allow = false, .type = 'a', .access = "rwm" },
+					   { .allow = true, .type = 'c', .access = "rwm" },
+					   { .allow = false, .type = 'c', .has_major = true, .major = 1, .has_minor = true,
+					     .minor = 3, .access = "r" } };
+	r.devices = hole;
+	r.n_devices = 3;
+	ck_assert_int_lt(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.devices[2]"));
+	hull_error_clear(&err);
+	/* an empty access and a bad type are refused with the JSON path */
+	struct hull_device_rule bad[] = { { .allow = true, .type = 'c', .access = "" }, dr[2] };
+	r.devices = bad;
+	r.n_devices = 1;
+	ck_assert_int_lt(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.devices[0].access"));
+	hull_error_clear(&err);
+	r.devices = dr;
+	r.n_devices = 3;
+	ck_assert_int_lt(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.devices[2].type"));
+	hull_error_clear(&err);
 	/* an allow-all rule ends the program right there (no unreachable code) */
 	struct cg_dev_rule all = { true, 'a', -1, -1, 7 };
 	cnt = cg_devices_bpf_program(&all, 1, &prog);
 	ck_assert_uint_eq(cnt, 8);
 	free(prog);
-	free(rules);
-	r.n_devices = 2;
-	ck_assert_int_lt(cg_devices_rules(&cg, &r, &rules, &n, &err), 0);
-	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.devices[1].type"));
-	hull_error_clear(&err);
 }
 END_TEST
 

@@ -106,10 +106,19 @@ START_TEST(test_enter)
 	ck_assert_str_eq(procs(root, 0, "ct/sub"), "44");
 	ck_assert_str_eq(procs(root, 1, "ct"), "44");
 	ck_assert_str_eq(procs(root, 1, "ct/sub"), "");
-	/* ".." cannot climb out of the container's cgroup */
+	/* ".." that climbs out of the container's cgroup is refused in runc's words; one
+	 * that stays inside is fine */
 	truncate_all(root);
 	char *up[] = { (char *)"../../../sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, up, 45, &err), 0);
+	ck_assert_int_eq(exec_cgroup_enter(cg, up, 45, &err), -1);
+	ck_assert_str_eq(err.msg, "../../../sub is not a sub cgroup path");
+	hull_error_clear(&err);
+	char *dotdot[] = { (char *)"memory:..", NULL };
+	ck_assert_int_eq(exec_cgroup_validate(dotdot, &err), -1);
+	ck_assert_str_eq(err.msg, ".. is not a sub cgroup path");
+	hull_error_clear(&err);
+	char *inside[] = { (char *)"x/../sub", NULL };
+	ck_assert_int_eq(exec_cgroup_enter(cg, inside, 45, &err), 0);
 	ck_assert_str_eq(procs(root, 0, "ct/sub"), "45");
 	/* unknown controller, missing sub-cgroup */
 	char *bad[] = { (char *)"blkio:sub", NULL };
@@ -118,6 +127,8 @@ START_TEST(test_enter)
 	char *missing[] = { (char *)"nosub", NULL };
 	ck_assert_int_eq(exec_cgroup_enter(cg, missing, 47, &err), -1);
 	ck_assert_int_eq(err.errnum, ENOENT);
+	ck_assert(hull_str_has_prefix(err.msg, "error adding pid 47 to cgroups: write "));
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nosub/cgroup.procs: no such file or directory"));
 	hull_error_clear(&err);
 	_cleanup_free_ char *cmd = xasprintf("rm -rf %s", root);
 	ck_assert_int_eq(system(cmd), 0);

@@ -263,10 +263,6 @@ static const struct {
 	{ RES("'devices':[{'access':'rwm'}]"), "config.json: linux.resources.devices[0].allow: missing required field" },
 	{ RES("'devices':[{'allow':true,'type':'x'}]"),
 	  "config.json: linux.resources.devices[0].type: unknown device type \"x\" (expected a, c or b)" },
-	{ RES("'devices':[{'allow':true,'access':'rwx'}]"),
-	  "config.json: linux.resources.devices[0].access: invalid access \"rwx\" (expected a combination of r, w and m)" },
-	{ RES("'devices':[{'allow':true,'access':'rr'}]"),
-	  "config.json: linux.resources.devices[0].access: invalid access \"rr\" (expected a combination of r, w and m)" },
 	{ RES("'devices':[{'allow':true,'major':-2}]"),
 	  "config.json: linux.resources.devices[0].major: -2 is out of range (-1..4294967295)" },
 	{ RES("'memory':{'limit':-2}"), "config.json: linux.resources.memory.limit: -2 is out of range (-1..9223372036854775807)" },
@@ -912,6 +908,15 @@ START_TEST(test_parse_process_and_resources)
 	ck_assert(r.present && r.memory.has_limit && r.memory.limit == 1048576);
 	ck_assert(r.cpu.has_quota && r.cpu.quota == -1);
 	ck_assert(r.has_pids && r.pids_limit == 10);
+	hull_resources_clear(&r);
+	/* what Docker sends on update: every field, most of them 0, swappiness -1 as a uint64 */
+	_cleanup_free_ char *docker = dq("{'memory':{'limit':0,'reservation':0,'swap':0,'kernel':0,'kernelTCP':0,"
+					 "'swappiness':18446744073709551615,'disableOOMKiller':false},"
+					 "'cpu':{'shares':0,'quota':0,'period':0,'realtimeRuntime':0,'realtimePeriod':0,"
+					 "'cpus':'','mems':''},'blockIO':{'weight':0},'pids':{'limit':0}}");
+	ck_assert_int_eq(hull_spec_parse_resources(docker, strlen(docker), &r, &err), 0);
+	ck_assert(r.memory.has_swappiness && r.memory.swappiness == UINT64_MAX);
+	ck_assert(r.cpu.has_shares && r.cpu.shares == 0 && r.has_blkio && r.blkio.weight == 0);
 	hull_resources_clear(&r);
 	_cleanup_free_ char *bad_r = dq("{'memory':{'limit':'1G'}}");
 	ck_assert_int_lt(hull_spec_parse_resources(bad_r, strlen(bad_r), &r, &err), 0);

@@ -2,8 +2,8 @@
 . /tests/lib.sh
 have_cgtool || { skip "v2 errors" "cgtool not built"; exit 0; }
 leftover() { if [ -e $CG/hull-vm-bad ]; then notok "$1: no cgroup left behind" "$(find $CG/hull-vm-bad -type d)"; rm -rf $CG/hull-vm-bad 2>/dev/null; else ok "$1: no cgroup left behind"; fi; }
-expect_fail_match "cpu.shares 0 is refused" 'linux\.resources\.cpu\.shares' cgtool create /hull-vm-bad/x shares=0
-leftover "shares 0"
+expect_fail_match "cpu.shares 1 is refused" 'linux\.resources\.cpu\.shares' cgtool create /hull-vm-bad/x shares=1
+leftover "shares 1"
 expect_fail_match "realtime is refused on v2" 'linux\.resources\.cpu\.realtime.*not supported on cgroup v2' cgtool create /hull-vm-bad/x rt_runtime=1000
 leftover "realtime"
 expect_fail_match "disableOOMKiller is refused on v2" 'linux\.resources\.memory\.disableOOMKiller' cgtool create /hull-vm-bad/x disable_oom=1
