@@ -71,8 +71,10 @@ int cmd_checkpoint(const struct cli_command *cmd, int argc, char **argv, struct 
 	};
 	struct cli_args a;
 	int r;
-	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r)) {
+		free(empty_ns.items);
 		return r;
+	}
 	/* runc's order: the container and its status, then the options one by one. */
 	struct hull_error err = { 0 };
 	const char *status = NULL;

@@ -35,8 +35,10 @@ int cmd_restore(const struct cli_command *cmd, int argc, char **argv, struct hul
 	};
 	struct cli_args a;
 	int r;
-	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
+	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r)) {
+		free(empty_ns.items);
 		return r;
+	}
 	/* runc checks --empty-ns first; the rest needs the checkpoint image. */
 	if (cli_check_criu_empty_ns(&empty_ns) || cli_check_criu_cgroups_mode(cg_mode))
 		r = 1;
