@@ -19,11 +19,11 @@ setup_file() {
 	[[ "$output" == *"--parent-path must be relative"* ]]
 	run hc checkpoint --parent-path ./parent-dir --work-path ./work-dir --image-path ./image-dir "$id"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"invalid --parent-path: stat "*"image-dir/"*"parent-dir: no such file or directory"* ]]
+	[[ "$output" == *"invalid --parent-path: stat image-dir/parent-dir: no such file or directory"* ]]
 	mkdir "$BUNDLE/image-dir"
 	run hc checkpoint --image-path ./image-dir --parent-path ../config.json "$id"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"config.json: not a directory"* ]]
+	[[ "$output" == *"invalid --parent-path:  config.json: not a directory"* ]]
 	# the page server comes before the cgroups mode and the namespaces
 	run hc checkpoint --page-server nocolon --manage-cgroups-mode bad --empty-ns pid "$id"
 	[ "$status" -eq 1 ]
