@@ -8,41 +8,6 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-/* dir + "/" + rel made lexically clean as Go's filepath.Join does it (runc's
- * messages show that form): no "." or empty elements, ".." folded where it can be. */
-static char *join_clean(const char *dir, const char *rel)
-{
-	_cleanup_free_ char *joined = xasprintf("%s/%s", dir, rel);
-	bool abs = joined[0] == '/';
-	char **parts = xcalloc(strlen(joined) / 2 + 2, sizeof(char *));
-	size_t n = 0;
-	char *save = NULL;
-	for (char *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
-			n--;
-			continue;
-		}
-		if (strcmp(c, "..") == 0 && abs)
-			continue; /* "/.." is "/" */
-		parts[n++] = c;
-	}
-	size_t len = 2;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(parts[i]) + 1;
-	char *out = xzalloc(len);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 || abs)
-			strcat(out, "/");
-		strcat(out, parts[i]);
-	}
-	if (!*out)
-		strcpy(out, abs ? "/" : ".");
-	free(parts);
-	return out;
-}
-
 /* runc's --parent-path rules: relative, and naming a directory below the image path. */
 static int check_parent_path(const char *image_path, const char *parent_path)
 {
@@ -50,7 +15,8 @@ static int check_parent_path(const char *image_path, const char *parent_path)
 		return cli_failf("--parent-path must be relative");
 	_cleanup_free_ char *cwd = get_current_dir_name();
 	_cleanup_free_ char *images = image_path[0] ? xstrdup(image_path) : xasprintf("%s/checkpoint", cwd ? cwd : ".");
-	_cleanup_free_ char *real = join_clean(images, parent_path);
+	_cleanup_free_ char *joined = xasprintf("%s/%s", images, parent_path);
+	_cleanup_free_ char *real = hull_path_clean(joined); /* runc's message shows it so */
 	struct stat st;
 	if (stat(real, &st) < 0)
 		return cli_failf("invalid --parent-path: stat %s: %s", real, cli_errno_text(errno));
