@@ -253,32 +253,8 @@ int cg_swap_v1_to_v2(int64_t swap, int64_t limit, int64_t *out, const char **why
 
 char *cg_clean_path(const char *p)
 {
-	_cleanup_free_ char *copy = xstrdup(p ? p : "");
-	char **parts = xcalloc(strlen(copy) / 2 + 2, sizeof(char *));
-	size_t n = 0;
-	char *save = NULL;
-	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0) {
-			if (n > 0)
-				n--;
-			continue;
-		}
-		parts[n++] = c;
-	}
-	size_t len = 2;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(parts[i]) + 1;
-	char *out = xzalloc(len);
-	for (size_t i = 0; i < n; i++) {
-		strcat(out, "/");
-		strcat(out, parts[i]);
-	}
-	if (n == 0)
-		strcpy(out, "/");
-	free(parts);
-	return out;
+	_cleanup_free_ char *abs = xasprintf("/%s", p ? p : "");
+	return hull_path_clean(abs);
 }
 
 int cg_validate_resources(const struct hull_resources *res, struct hull_error *err)

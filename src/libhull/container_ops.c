@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -42,8 +43,10 @@ int hull_signal_parse(const char *s)
 		return -1;
 	char *end;
 	long n = strtol(s, &end, 10);
+	/* Any number goes to the kernel as runc does: 0 only checks the processes exist,
+	 * one the kernel does not know fails there (EINVAL). */
 	if (*end == '\0')
-		return n > 0 && n < NSIG ? (int)n : -1;
+		return n >= 0 && n <= INT_MAX ? (int)n : -1;
 	char up[32];
 	size_t i = 0;
 	for (; s[i] && i < sizeof(up) - 1; i++)
@@ -204,6 +207,16 @@ int hull_delete(const struct hull_global_opts *g, const char *id, bool force, st
 }
 
 /* ---- state / list ------------------------------------------------------------------------- */
+
+int hull_status(const struct hull_global_opts *g, const char *id, const char **status, struct hull_error *err)
+{
+	struct hull_container *c;
+	if (hull_container_load(g, id, &c, err) < 0)
+		return -1;
+	*status = hull_status_name(c->status);
+	hull_container_free(c);
+	return 0;
+}
 
 int hull_state_json(const struct hull_global_opts *g, const char *id, char **json, struct hull_error *err)
 {

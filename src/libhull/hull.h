@@ -121,6 +121,9 @@ int hull_kill(const struct hull_global_opts *g, const char *id, int signo, bool 
 /* runc's delete: stopped -> destroy; created -> kill+destroy; else refuse unless force.
  * Missing container: "container does not exist" (errnum ENOENT) unless force. */
 int hull_delete(const struct hull_global_opts *g, const char *id, bool force, struct hull_error *err);
+/* The container's status name ("created", "running", "paused", "stopped"; a static
+ * string) in *status. */
+int hull_status(const struct hull_global_opts *g, const char *id, const char **status, struct hull_error *err);
 /* The OCI state JSON as runc prints it (2-space indent, no trailing newline). Caller frees. */
 int hull_state_json(const struct hull_global_opts *g, const char *id, char **json, struct hull_error *err);
 

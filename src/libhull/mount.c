@@ -98,6 +98,11 @@ static bool is_type(const struct hull_mount *m, const char *type)
 	return m->type && strcmp(m->type, type) == 0;
 }
 
+static int prepared_tree(const struct hull_rootfs_ctx *ctx, const struct hull_mount *m)
+{
+	return ctx->source_trees ? ctx->source_trees[m - ctx->spec->mounts] : -1;
+}
+
 /* The detached tree a mount entry attaches: a bind of the host source, the host's /sys
  * when there is no network namespace (a fresh sysfs would show the host's devices
  * anyway and cannot be mounted from a user namespace), or a fresh filesystem. */
@@ -109,6 +114,9 @@ static int make_tree(const struct hull_rootfs_ctx *ctx, const struct hull_mount 
 	bool host_net = !ctx->new_netns && !hull_spec_namespace(ctx->spec, HULL_NS_NET);
 	if (o->bind || (is_type(m, "sysfs") && host_net)) {
 		bool sys = !o->bind;
+		int prepared = sys ? -1 : prepared_tree(ctx, m);
+		if (prepared >= 0)
+			return prepared; /* ours: the child's copy of hull's fd */
 		const char *src = sys ? "/sys" : m->source;
 		int fd = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->rbind || sys ? AT_RECURSIVE : 0));
 		if (fd < 0)
@@ -129,27 +137,6 @@ static int make_tree(const struct hull_rootfs_ctx *ctx, const struct hull_mount 
 	for (size_t i = 0; i < n; i++)
 		data[i + 1] = o->data[i];
 	return hull_fs_detached(m->type, m->source, o->sb_flags, data, what, err);
-}
-
-static int apply_idmap(const struct hull_spec *spec, const struct hull_mount *m, const struct hull_mount_opts *o,
-		       int tree, const char *what, struct hull_error *err)
-{
-	const struct hull_id_mapping *u = m->uid_mappings, *g = m->gid_mappings;
-	size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
-	if (!nu && !ng) {
-		/* "idmap" alone maps like the container's user namespace (runc 1.2). */
-		u = spec->linux_.uid_mappings;
-		nu = spec->linux_.n_uid_mappings;
-		g = spec->linux_.gid_mappings;
-		ng = spec->linux_.n_gid_mappings;
-	}
-	_cleanup_close_ int userns = hull_userns_fd(u, nu, g, ng, err);
-	if (userns < 0)
-		return hull_error_prefix(err, "%s", what);
-	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
-		return hull_fail(err, errno, "%s: idmap", what);
-	return 0;
 }
 
 /* Set attributes on the detached tree: top mount first, then the r* forms over the
@@ -184,9 +171,14 @@ static int remount_entry(int root_fd, const struct hull_mount *m, const struct h
 	return propagate(fd, o, what, err);
 }
 
-static enum hull_create_kind dest_kind(const struct hull_mount *m, const struct hull_mount_opts *o)
+static enum hull_create_kind dest_kind(const struct hull_rootfs_ctx *ctx, const struct hull_mount *m,
+				       const struct hull_mount_opts *o)
 {
 	struct stat st;
+	int tree = prepared_tree(ctx, m);
+	/* A prepared source may be out of our reach by path: ask its tree. */
+	if (o->bind && tree >= 0 && fstat(tree, &st) == 0)
+		return S_ISDIR(st.st_mode) ? HULL_CREATE_DIR : HULL_CREATE_FILE;
 	if (o->bind && m->source && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode))
 		return HULL_CREATE_FILE;
 	return HULL_CREATE_DIR;
@@ -195,6 +187,15 @@ static enum hull_create_kind dest_kind(const struct hull_mount *m, const struct 
 static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, const struct hull_mount *m,
 			       struct hull_mount_opts *o, const char *what, struct hull_error *err)
 {
+	/* proc and sysfs go on a real directory, never through a symlink or onto a file
+	 * the rootfs put there (runc's rule, against mount redirection attacks). */
+	if (!o->bind && (is_type(m, "proc") || is_type(m, "sysfs"))) {
+		_cleanup_close_ int last = hull_openat_in_root(root_fd, m->destination, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat lst;
+		if (last >= 0 && fstat(last, &lst) == 0 && !S_ISDIR(lst.st_mode))
+			return hull_fail(err, 0, "%s: filesystem \"%s\" must be mounted on ordinary directory", what,
+					 m->type);
+	}
 	/* Look before creating: a tmpfs keeps the mode of an existing directory and
 	 * tmpcopyup copies what is there. */
 	_cleanup_close_ int dest = hull_resolve_in_root(root_fd, m->destination, HULL_CREATE_NONE);
@@ -202,7 +203,7 @@ static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, c
 	if (!existed) {
 		if (errno != ENOENT)
 			return hull_fail(err, errno, "%s: resolve %s", what, m->destination);
-		dest = hull_resolve_in_root(root_fd, m->destination, dest_kind(m, o));
+		dest = hull_resolve_in_root(root_fd, m->destination, dest_kind(ctx, m, o));
 		if (dest < 0)
 			return hull_fail(err, errno, "%s: create %s in the rootfs", what, m->destination);
 	}
@@ -228,7 +229,8 @@ static int mount_fresh_or_bind(const struct hull_rootfs_ctx *ctx, int root_fd, c
 		return hull_fail(err, 0, "%s: /proc cannot be mounted because it is not of type proc", what);
 	if (apply_attrs(tree, o, what, err) < 0)
 		return -1;
-	if ((o->idmap || m->n_uid_mappings || m->n_gid_mappings) && apply_idmap(ctx->spec, m, o, tree, what, err) < 0)
+	if (prepared_tree(ctx, m) < 0 && (o->idmap || m->n_uid_mappings || m->n_gid_mappings) &&
+	    hull_mount_idmap(ctx->spec, m, o, tree, what, err) < 0)
 		return -1;
 	if (o->tmpcopyup && existed) {
 		_cleanup_close_ int src = openat(dest, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -12,6 +12,9 @@ struct hull_rootfs_ctx {
 	bool new_netns;       /* false: sysfs is a read-only rbind of the host's /sys */
 	bool new_cgroupns;
 	bool console;         /* process.terminal: create /dev/console as a mount target */
+	/* Per mounts[] index: the bind tree hull_mount_sources_open made before the user
+	 * namespace was entered (idmapped already), or -1; NULL when there are none. */
+	const int *source_trees;
 	/* Called exactly once by hull_rootfs_prepare (when set), at the first point that
 	 * needs the process in its cgroups: before the first mount of type cgroup/cgroup2
 	 * (it reads /proc/self/cgroup) or with tmpcopyup (the copy is charged to the
@@ -20,6 +23,15 @@ struct hull_rootfs_ctx {
 	int (*cgroup_point)(void *arg, struct hull_error *err);
 	void *cgroup_point_arg;
 };
+
+/* In hull, before the init enters a user namespace: the bind mount sources as detached
+ * trees (open_tree clones), with their idmap applied. Opened with hull's own
+ * credentials, so sources the container's root may not reach (a 0700 directory on
+ * the way) still work, and an idmap is set by a process that may set it (only the
+ * owner of the filesystem's user namespace may). *trees gets one fd or -1 per mount
+ * (NULL when there is no bind mount); release with hull_mount_sources_close. */
+int hull_mount_sources_open(const struct hull_spec *spec, int **trees, struct hull_error *err);
+void hull_mount_sources_close(int *trees, size_t n);
 
 /* Called in the child, in its new mount namespace, before createContainer hooks:
  * set propagation, make the rootfs a mount point, perform every spec mount in

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -94,4 +95,25 @@ int hull_userns_fd(const struct hull_id_mapping *uids, size_t n_uids, const stru
 		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 			;
 	return ret;
+}
+
+int hull_mount_idmap(const struct hull_spec *spec, const struct hull_mount *m, const struct hull_mount_opts *o,
+		     int tree, const char *what, struct hull_error *err)
+{
+	const struct hull_id_mapping *u = m->uid_mappings, *g = m->gid_mappings;
+	size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+	if (!nu && !ng) {
+		/* "idmap" alone maps like the container's user namespace (runc 1.2). */
+		u = spec->linux_.uid_mappings;
+		nu = spec->linux_.n_uid_mappings;
+		g = spec->linux_.gid_mappings;
+		ng = spec->linux_.n_gid_mappings;
+	}
+	_cleanup_close_ int userns = hull_userns_fd(u, nu, g, ng, err);
+	if (userns < 0)
+		return hull_error_prefix(err, "%s", what);
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+		return hull_fail(err, errno, "%s: idmap", what);
+	return 0;
 }

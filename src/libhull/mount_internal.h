@@ -115,6 +115,10 @@ int hull_readonly_paths(int root_fd, char *const *paths, struct hull_error *err)
 /* ---- mount_idmap.c ---- */
 
 /* A user namespace fd with the given mappings (for MOUNT_ATTR_IDMAP). */
+/* Set MOUNT_ATTR_IDMAP on the detached tree: the mount's uidMappings/gidMappings, or
+ * (plain "idmap") the container's own maps. */
+int hull_mount_idmap(const struct hull_spec *spec, const struct hull_mount *m, const struct hull_mount_opts *o,
+		     int tree, const char *what, struct hull_error *err);
 int hull_userns_fd(const struct hull_id_mapping *uids, size_t n_uids, const struct hull_id_mapping *gids,
 		   size_t n_gids, struct hull_error *err);
 

@@ -246,6 +246,7 @@ struct init_ctx {
 	int state_dirfd;  /* the child's own open of the state dir (see init_main) */
 	bool ready;       /* READY sent: errors from here on also go to stderr */
 	char *state_json; /* from the parent, for createContainer/startContainer hooks */
+	int *source_trees; /* with a user namespace: bind sources hull opened (mount.h) */
 };
 
 static void reset_signals(void)
@@ -365,6 +366,10 @@ static int init_hooks(struct init_ctx *x, struct hull_error *err)
 	else
 		x->state_json = xstrdup(m->text);
 	free(m);
+	/* createContainer hooks start in the rootfs, as runc's do (they may use relative
+	 * paths into it); pivot_root changes the directory again afterwards. */
+	if (r == 0 && h->create_container.n && chdir(x->cfg->rootfs) < 0)
+		r = hull_fail(err, errno, "createContainer hooks: chdir %s", x->cfg->rootfs);
 	if (r == 0 && h->create_container.n)
 		r = hull_hooks_run(&h->create_container, "createContainer", x->state_json, err);
 	return r;
@@ -436,6 +441,7 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		.new_netns = (x->new_flags & CLONE_NEWNET) != 0,
 		.new_cgroupns = (x->new_flags & CLONE_NEWCGROUP) != 0,
 		.console = spec->process.terminal,
+		.source_trees = x->source_trees,
 		.cgroup_point = init_cgroup_point,
 		.cgroup_point_arg = x,
 	};
@@ -751,9 +757,16 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	 * offsets must be set before its first member exists: both need the slow path. */
 	x.slow = x.joined || (x.new_flags & CLONE_NEWTIME);
 	x.userns = spec_has_ns(&x, HULL_NS_USER);
+	/* Bind sources are opened now, as hull: inside its user namespace the init may not
+	 * reach them (runc opens them before that too). */
+	if (x.userns && hull_spec_namespace(cfg->spec, HULL_NS_MNT) &&
+	    hull_mount_sources_open(cfg->spec, &x.source_trees, err) < 0)
+		return -1;
 	int sp[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		hull_mount_sources_close(x.source_trees, cfg->spec->n_mounts);
 		return hull_fail(err, errno, "socketpair");
+	}
 	int cgfd = !x.slow && cfg->cgroup ? hull_cgroup_v2_dirfd(cfg->cgroup) : -1;
 	/* v1/hybrid: the child moves itself (init_self_enter); the unified hierarchy is
 	 * entered by clone3. Otherwise (and without clone3) the parent writes cgroup.procs. */
@@ -778,6 +791,13 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		close_self_enter(&x);
 		pid = clone_init(flags, -1, &pidfd);
 	}
+	if (pid == 0) {
+		close(sp[0]);
+		x.sock = sp[1];
+		init_child(&x);
+	}
+	hull_mount_sources_close(x.source_trees, cfg->spec->n_mounts); /* the child has its copies */
+	x.source_trees = NULL;
 	if (pid < 0) {
 		int e = errno;
 		close(sp[0]);
@@ -786,11 +806,6 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		if (unified_fd >= 0)
 			close(unified_fd);
 		return hull_fail(err, e, "clone the container init");
-	}
-	if (pid == 0) {
-		close(sp[0]);
-		x.sock = sp[1];
-		init_child(&x);
 	}
 	close(sp[1]);
 	bool self_enter = x.n_cg_fds > 0;

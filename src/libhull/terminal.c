@@ -77,10 +77,12 @@ int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *m
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return hull_fail(err, errno, "process.consoleSize: set the window size");
 	}
-	/* The workload may run as another user: let it reopen its own terminal. Best
-	 * effort (an unmapped id in a user namespace cannot own it). */
-	if (fchown(slave, p->uid, p->gid) < 0)
-		hull_debug("chown the pty to %u:%u: %s", p->uid, p->gid, strerror(errno));
+	/* The workload may run as another user: let it reopen its own terminal. The
+	 * group stays the one devpts gave the pty (its gid= option, the tty group in
+	 * the default spec), as with runc and a login's terminal. Best effort (an
+	 * unmapped id in a user namespace cannot own it). */
+	if (fchown(slave, p->uid, (gid_t)-1) < 0)
+		hull_debug("chown the pty to uid %u: %s", p->uid, strerror(errno));
 	if (is_init && hull_rootfs_mount_console(slave, err) < 0)
 		return hull_error_prefix(err, "process.terminal");
 	if (attach_slave(slave, err) < 0)

@@ -240,3 +240,36 @@ ssize_t hull_sendmsg_fd(int sock, const struct iovec *iov, size_t iovlen, int fd
 	while (n < 0 && errno == EINTR);
 	return n;
 }
+
+char *hull_path_clean(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path ? path : "");
+	bool abs = copy[0] == '/';
+	char **parts = xcalloc(strlen(copy) / 2 + 2, sizeof(char *));
+	size_t n = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
+			n--;
+			continue;
+		}
+		if (strcmp(c, "..") == 0 && abs)
+			continue; /* "/.." is "/" */
+		parts[n++] = c;
+	}
+	size_t len = 2;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(parts[i]) + 1;
+	char *out = xzalloc(len);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 || abs)
+			strcat(out, "/");
+		strcat(out, parts[i]);
+	}
+	if (!*out)
+		strcpy(out, abs ? "/" : ".");
+	free(parts);
+	return out;
+}

@@ -44,6 +44,9 @@ void hull_free_strvp(char ***v);
 
 size_t hull_strv_len(char *const *v);
 bool hull_str_has_prefix(const char *s, const char *prefix);
+/* A path made lexically clean as Go's filepath.Clean does: no "." or empty elements,
+ * ".." folded where it can be ("/.." is "/"), "" is ".". Caller frees. */
+char *hull_path_clean(const char *path);
 
 /* Write all of buf (restarting on EINTR and short writes). Returns 0 or -errno. */
 int hull_write_all(int fd, const void *buf, size_t len);

@@ -81,6 +81,17 @@ hook() {
 	refute grep -q '^BATS' "$LOG/env"
 }
 
+@test "createContainer hooks start in the rootfs directory (runc's hooks library test)" {
+	hook_setup
+	update_config ".root.readonly = false | .hooks.createContainer = [
+		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"pwd >$LOG/cwd && touch ./bin/made-by-hook\"]}]"
+	set_args ls /bin/made-by-hook
+	run hrun "$(hull_id hookcwd)"
+	[ "$status" -eq 0 ]
+	[ "$output" = /bin/made-by-hook ]
+	[ "$(cat "$LOG/cwd")" = "$BUNDLE/rootfs" ]
+}
+
 @test "multiple hooks of one kind run in array order" {
 	hook_setup
 	update_config ".hooks.prestart = [

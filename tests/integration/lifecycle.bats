@@ -353,6 +353,16 @@ setup_file() {
 	hc run -d "$id"
 	hc kill -a "$id" 9
 	wait_for_status "$id" stopped
+	# signal 0 (runc's kill.bats): only checks; after the stop it still succeeds with -a
+	hc kill -a "$id" 0
+	hc delete "$id"
+	id=$(hull_id kzero)
+	hc run -d "$id"
+	hc kill "$id" 0
+	[ "$(hc state "$id" | jq -r .status)" = running ]
+	hc kill "$id" KILL
+	wait_for_status "$id" stopped
+	hc delete "$id"
 }
 
 @test "delete: created is killed and removed; running refused unless --force" {

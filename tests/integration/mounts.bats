@@ -183,6 +183,57 @@ load rootfs-common
 	[ "$(stat -c '%u %g' "$BATS_TEST_TMPDIR/idm/f")" = "0 0" ]
 }
 
+# A container user namespace (root mapped to 200000) that can run here, or skip.
+need_userns_container() {
+	update_config '.linux.namespaces += [{"type":"user"}]
+		| .linux.uidMappings = [{"containerID":0,"hostID":200000,"size":65536}]
+		| .linux.gidMappings = [{"containerID":0,"hostID":200000,"size":65536}]'
+	make_bundle_traversable
+	set_args true
+	run hrun "$(hull_id usernsprobe)"
+	[ "$status" -eq 0 ] || skip "user namespace containers do not run here: $output"
+}
+
+@test "user namespace: bind sources its root cannot reach (0700 on the way) are opened by hull" {
+	need_userns_container
+	local src=$BATS_TEST_TMPDIR/private
+	mkdir -p "$src/a/dir" "$src/b/dir"
+	echo one >"$src/a/dir/f"
+	echo two >"$src/b/dir/f"
+	chmod 700 "$src/a" "$src/b"
+	chmod 755 "$src"
+	# the container's root may not create them in the host-owned rootfs
+	mkdir "$BUNDLE/rootfs/m1"
+	touch "$BUNDLE/rootfs/m2"
+	add_mount "{\"destination\":\"/m1\",\"source\":\"$src/a/dir\",\"options\":[\"bind\"]}"
+	add_mount "{\"destination\":\"/m2\",\"source\":\"$src/b/dir/f\",\"options\":[\"rbind\",\"ro\"]}"
+	set_args sh -c "cat /m1/f /m2; test -f /m2 && echo is-file; echo x >/m2 || echo ro-ok; $(mi_cmd /m2)"
+	run hrun "$(hull_id usernsbind)"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = one ]
+	[ "${lines[1]}" = two ]
+	[ "${lines[2]}" = is-file ]
+	[[ "$output" == *ro-ok* ]]
+	# no propagation back to the host: the tree is not shared with the host's mounts
+	[[ "$output" != *shared:* ]]
+}
+
+@test "user namespace + idmapped bind mount: the idmap is set by hull, the owners show through it" {
+	need_userns_container
+	mkdir -p "$BATS_TEST_TMPDIR/idm"
+	touch "$BATS_TEST_TMPDIR/idm/f"
+	chown 0:0 "$BATS_TEST_TMPDIR/idm/f"
+	mkdir "$BUNDLE/rootfs/idm"
+	add_mount "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR/idm\",\"options\":[\"rbind\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":65536}]}"
+	set_args sh -c "stat -c '%u %g' /idm/f; touch /idm/new; $(mi_cmd /idm)"
+	run hrun "$(hull_id usernsidmap)"
+	[ "$status" -eq 0 ]
+	# host root's file is the container's root's through the mount
+	[ "${lines[0]}" = "0 0" ]
+	[[ "${lines[1]}" == *idmapped* ]]
+	[ "$(stat -c '%u %g' "$BATS_TEST_TMPDIR/idm/new")" = "0 0" ]
+}
+
 @test "idmap without mappings needs the container's user namespace mappings" {
 	add_mount "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"$BATS_TEST_TMPDIR\",\"options\":[\"rbind\",\"idmap\"]}"
 	run hrun "$(hull_id idmapbad)"
@@ -248,6 +299,26 @@ load rootfs-common
 	[ -d "$BUNDLE/rootfs/escape-up" ]
 	[[ "$output" == *"$outside/x"* ]]
 	[ ! -e "/escape-up" ]
+}
+
+@test "proc or sysfs onto a symlink or a file in the rootfs is refused (runc's ordinary directory rule)" {
+	local kind
+	for kind in proc sys; do
+		rm -rf "${BUNDLE:?}/rootfs/$kind"
+		ln -s /elsewhere "$BUNDLE/rootfs/$kind"
+		run hrun "$(hull_id "sym$kind")"
+		expect_clean_failure
+		[[ "$output" == *"must be mounted on ordinary directory"* ]]
+		[ ! -e "$BUNDLE/rootfs/elsewhere" ]
+		rm "$BUNDLE/rootfs/$kind"
+		touch "$BUNDLE/rootfs/$kind"
+		run hrun "$(hull_id "file$kind")"
+		expect_clean_failure
+		[[ "$output" == *"must be mounted on ordinary directory"* ]]
+		rm "$BUNDLE/rootfs/$kind"
+		mkdir "$BUNDLE/rootfs/$kind"
+	done
+	[[ "$output" == *'filesystem \"sysfs\" must be mounted on ordinary directory'* ]]
 }
 
 @test "a missing bind source is one error naming mounts[N].source, and leaves no debris" {

@@ -53,12 +53,28 @@ start_recvtty() {
 	id=$(hull_id csuser)
 	start_recvtty "$sock" "$out"
 	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
-	set_args sh -c 'stat -c "%u" "$(tty)"; echo reopened >"$(tty)"'
+	set_args sh -c 'stat -c "%u:%g" "$(tty)"; echo reopened >"$(tty)"'
 	hc run -d --console-socket "$sock" "$id" </dev/null >/dev/null
 	wait_for_status "$id" stopped
 	for _ in $(seq 50); do grep -q reopened "$out" && break; sleep 0.1; done
-	[ "$(head -n1 "$out" | tr -d '\r')" = 1000 ]
+	# the group is devpts' gid= (tty, 5), not the process's group: runc does the same
+	[ "$(head -n1 "$out" | tr -d '\r')" = 1000:5 ]
 	grep -q reopened "$out"
+}
+
+@test "an exec'd process's pty: its uid, the devpts gid= group (runc's tty owner)" {
+	local sock=$BATS_TEST_TMPDIR/tty4.sock out=$BATS_TEST_TMPDIR/tty4.out id
+	id=$(hull_id csexec)
+	start_recvtty "$sock" "$out"
+	update_config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 100}'
+	set_args sleep 100
+	hc run -d --console-socket "$sock" "$id" </dev/null >/dev/null
+	run hc exec -t "$id" sh -c 'stat -c "%u:%g" "$(tty)"'
+	hc kill "$id" KILL
+	wait_for_status "$id" stopped
+	hc delete "$id"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | tr -d '\r')" = 1000:5 ]
 }
 
 @test "runc's errors for terminal/console-socket/detach combinations, no debris" {

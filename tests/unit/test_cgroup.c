@@ -51,6 +51,14 @@ START_TEST(test_clean_path)
 		ck_assert_str_eq(p, cases[i][1]);
 		free(p);
 	}
+	/* relative paths stay relative, as Go's filepath.Clean keeps them */
+	const char *rel[][2] = { { "img/./a/", "img/a" }, { "img/../../x", "../x" }, { "", "." },
+				 { "a/..", "." }, { "./img//x/..//a", "img/a" } };
+	for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
+		char *p = hull_path_clean(rel[i][0]);
+		ck_assert_str_eq(p, rel[i][1]);
+		free(p);
+	}
 }
 END_TEST
 
