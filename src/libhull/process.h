@@ -30,6 +30,8 @@ enum hull_sync_type {
 	HULL_SYNC_FD,            /* child -> parent: an fd (text names it, e.g. "pty") */
 	HULL_SYNC_READY,         /* child -> parent: set up, now blocking on exec.fifo */
 	HULL_SYNC_CGROUP_DONE,   /* parent -> child: after GO with HULL_GO_CGROUP_PENDING, in its cgroups now */
+	HULL_SYNC_NETNS,         /* child -> parent (slow path, linux.netDevices only): fd = its netns */
+	HULL_SYNC_NETNS_DONE,    /* parent -> child: the devices are in */
 };
 
 /* Bits of HULL_SYNC_GO's value. */
@@ -77,6 +79,9 @@ struct hull_init_callbacks {
 	int (*hooks)(void *userdata, pid_t pid, char **state_json, struct hull_error *err);
 	/* A pty master from the child (ownership passes to the callee). */
 	int (*pty)(void *userdata, int master_fd, struct hull_error *err);
+	/* Only with linux.netDevices: the container's network namespace exists (fd, still
+	 * owned by the caller) and the init waits until this returns. */
+	int (*netns)(void *userdata, int netns_fd, struct hull_error *err);
 	void *userdata;
 };
 

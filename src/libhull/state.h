@@ -21,6 +21,7 @@
 #define HULL_STATE_H
 
 #include "hull.h"
+#include "netdev.h"
 #include "spec.h"
 
 #include <stdbool.h>
@@ -56,6 +57,9 @@ struct hull_container {
 	bool userns;
 	bool setgroups_denied; /* the userns had setgroups "deny" written (exec needs it) */
 	bool no_new_keyring;
+	/* linux.netDevices hull moved in: delete moves them back (<dir>/netns pins the netns) */
+	struct hull_netdev_moved *net_devices;
+	size_t n_net_devices;
 	int dirfd;  /* O_DIRECTORY fd of dir */
 	int lockfd; /* >= 0 while hull_container_lock() holds the lock */
 	enum hull_status status; /* as of the last hull_container_status() (load computes it) */
