@@ -148,6 +148,7 @@ static int netns_cb(void *ud, int netns_fd, struct hull_error *err)
 	if (cx->netns_fd < 0)
 		return hull_fail(err, errno, "dup the container's netns fd");
 	struct hull_container *c = cx->c;
+	c->netns_origin = hull_netdev_current_netns();
 	if (hull_netdev_move_in(cx->spec, netns_fd, &c->net_devices, &c->n_net_devices, err) < 0)
 		return -1;
 	return hull_netdev_pin(c->dir, netns_fd, err);

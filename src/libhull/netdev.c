@@ -94,11 +94,26 @@ static int open_pinned(const char *dir)
 	return fd;
 }
 
-void hull_netdev_release(const char *dir, pid_t init_pid, uint64_t init_start_time,
+char *hull_netdev_current_netns(void)
+{
+	struct stat st;
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		return NULL;
+	return xasprintf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+}
+
+void hull_netdev_release(const char *dir, const char *origin, pid_t init_pid, uint64_t init_start_time,
 			 const struct hull_netdev_moved *moved, size_t n)
 {
 	if (!n)
 		return;
+	_cleanup_free_ char *here = hull_netdev_current_netns();
+	if (origin && (!here || strcmp(origin, here) != 0)) {
+		hull_warn("linux.netDevices: not moving the devices back: this delete runs in another network "
+			  "namespace than the container's create did");
+		hull_netdev_unpin(dir);
+		return;
+	}
 	int fd = open_pinned(dir);
 	if (fd < 0 && init_pid > 0) {
 		char path[64];
@@ -511,8 +526,17 @@ void hull_netdev_move_out(int netns_fd, const struct hull_netdev_moved *moved, s
 		/* By its current name there (the container may have renamed it). */
 		struct link_info before;
 		int index;
-		if (move_one(&ctr, &host, self, netns_fd, path, li.name, moved[i].host, li.name, moved[i].was_up,
-			     &before, &index, &e) < 0) {
+		r = move_one(&ctr, &host, self, netns_fd, path, li.name, moved[i].host, li.name, moved[i].was_up,
+			     &before, &index, &e);
+		/* Its name was taken meanwhile: a kernel-picked one, as the kernel does itself
+		 * for devices coming back from a dying netns. */
+		if (r < 0 && e.errnum == EEXIST) {
+			hull_warn("%s", e.msg);
+			hull_error_clear(&e);
+			r = move_one(&ctr, &host, self, netns_fd, path, li.name, "dev%d", li.name, moved[i].was_up,
+				     &before, &index, &e);
+		}
+		if (r < 0) {
 			hull_warn("moving it back: %s", e.msg);
 			hull_error_clear(&e);
 		}

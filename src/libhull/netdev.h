@@ -43,6 +43,10 @@ int hull_netdev_move_in(const struct hull_spec *spec, int netns_fd, struct hull_
  * tried; problems are logged as warnings (delete must go on). */
 void hull_netdev_move_out(int netns_fd, const struct hull_netdev_moved *moved, size_t n);
 
+/* "DEV:INO" of the calling thread's netns (NULL if unreadable): create records it,
+ * delete moves devices back only into that same netns. */
+char *hull_netdev_current_netns(void);
+
 /* Keep the netns alive with a bind mount on <dir>/netns; undone by hull_netdev_unpin. */
 int hull_netdev_pin(const char *dir, int netns_fd, struct hull_error *err);
 void hull_netdev_unpin(const char *dir);
@@ -50,8 +54,9 @@ void hull_netdev_unpin(const char *dir);
 /* Delete: move the recorded devices back from the pinned netns (or, unpinned, the
  * live init's), then unpin. Devices whose netns is gone already were handled by the
  * kernel (physical ones went to the initial netns, virtual ones were destroyed): a
- * warning says so. */
-void hull_netdev_release(const char *dir, pid_t init_pid, uint64_t init_start_time,
+ * warning says so. Run from another netns than create's (origin), they are not moved
+ * back into it (it may be the host's while they came from elsewhere): a warning too. */
+void hull_netdev_release(const char *dir, const char *origin, pid_t init_pid, uint64_t init_start_time,
 			 const struct hull_netdev_moved *moved, size_t n);
 
 void hull_netdev_moved_free(struct hull_netdev_moved *moved, size_t n);

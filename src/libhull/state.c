@@ -220,6 +220,7 @@ int hull_container_save(const struct hull_container *c, struct hull_error *err)
 			yajl_gen_map_close(gen);
 		}
 		yajl_gen_array_close(gen);
+		hull_jgen_kstr(gen, "netns_origin", c->netns_origin);
 	}
 	yajl_gen_map_close(gen);
 	_cleanup_free_ char *text = hull_jgen_finish(gen);
@@ -237,6 +238,8 @@ static int parse_net_devices(struct hull_json *j, yajl_val root, struct hull_con
 	int r = hull_json_get_array(j, root, "net_devices", false, &a);
 	if (r <= 0)
 		return r;
+	if (hull_json_get_string(j, root, "netns_origin", false, &c->netns_origin) < 0)
+		return -1;
 	size_t n = a->u.array.len;
 	c->net_devices = xcalloc(n ? n : 1, sizeof(*c->net_devices));
 	size_t mark = hull_json_push_key(j, "net_devices");
@@ -460,6 +463,7 @@ void hull_container_free(struct hull_container *c)
 	free(c->created);
 	free(c->cgroup_path);
 	hull_netdev_moved_free(c->net_devices, c->n_net_devices);
+	free(c->netns_origin);
 	hull_spec_free(c->spec);
 	free(c);
 }
