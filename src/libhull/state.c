@@ -133,6 +133,10 @@ int hull_state_remove_dir(const char *root, const char *id, struct hull_error *e
 	_cleanup_close_ int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : hull_fail(err, errno, "open state directory %s/%s", root, id);
+	/* A create that died between moving network devices in and saving state.json left
+	 * the netns pin mounted: the dir could not be removed. */
+	_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
+	hull_netdev_unpin(dir);
 	remove_contents(fd);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return hull_fail(err, errno, "remove state directory %s/%s", root, id);
