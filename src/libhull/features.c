@@ -27,11 +27,13 @@ static const char *const feature_hooks[] = { "prestart",	"createRuntime", "creat
 					     "startContainer", "poststart",	"poststop",	   NULL };
 
 /* Mount options mount_options.c understands (flags, propagation, the recursive mount_setattr
- * forms, tmpcopyup and idmap). tests/integration/features.bats mounts every one of them. */
+ * forms, tmpcopyup and idmap). tests/integration/features.bats mounts every one of them.
+ * Not "iversion"/"noiversion": hull hands them to fsconfig, where tmpfs (and any file
+ * system without the parameter) refuses them; runc sets MS_I_VERSION instead. */
 static const char *const feature_mount_options[] = {
 	"async",      "atime",	      "bind",	    "defaults",	 "dev",	       "diratime",    "dirsync",
-	"exec",	      "idmap",	      "iversion",   "lazytime",	 "loud",       "mand",	      "noatime",
-	"nodev",      "nodiratime",   "noexec",	    "noiversion", "nolazytime", "nomand",      "norelatime",
+	"exec",	      "idmap",	      "lazytime",	 "loud",       "mand",	      "noatime",
+	"nodev",      "nodiratime",   "noexec",	    "nolazytime", "nomand",      "norelatime",
 	"nostrictatime", "nosuid",    "nosymfollow", "notmpcopyup", "private",   "ratime",      "rbind",
 	"rdev",	      "rdiratime",    "relatime",   "remount",	 "rexec",      "ridmap",      "rnoatime",
 	"rnodev",     "rnodiratime",  "rnoexec",    "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow",

@@ -31,6 +31,9 @@
 # |                                         | property.)       |                                                |
 # | mountOptions rro, r*, tmpcopyup, idmap, | listed now (were | mounts.bats, here                              |
 # | ridmap, notmpcopyup                     | missing)         |                                                |
+# | mountOptions iversion, noiversion       | dropped (were    | this test: fsconfig refuses them on tmpfs      |
+# |                                         | listed: false)   | (runc sets MS_I_VERSION; a compat gap left for |
+# |                                         |                  | mount_options.c)                               |
 
 load ../lib/helpers
 load ../lib/suite-hooks
@@ -78,7 +81,7 @@ frun() {
 	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/base.json"
 	for ns in $("$HULL" features | jq -r '.linux.namespaces[]'); do
 		cp "$BATS_TEST_TMPDIR/base.json" "$BUNDLE/config.json"
-		update_config --arg t "$ns" '.linux.namespaces = ([.linux.namespaces[] | select(.type != $t)] + [{"type": $t}])'
+		update_config '.linux.namespaces = ([.linux.namespaces[] | select(.type != $t)] + [{"type": $t}])' --arg t "$ns"
 		[ "$ns" = user ] && update_config '.linux.uidMappings = [{"containerID":0,"hostID":0,"size":65536}] | .linux.gidMappings = [{"containerID":0,"hostID":0,"size":65536}]'
 		set_args sh -c "readlink /proc/self/ns/$( [ "$ns" = mount ] && echo mnt || { [ "$ns" = network ] && echo net || echo "$ns"; })"
 		frun "$(hull_id "ns-$ns")" >"$BATS_TEST_TMPDIR/out" 2>&1 || failed+=("$ns: $(cat "$BATS_TEST_TMPDIR/out")")

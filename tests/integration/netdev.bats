@@ -227,7 +227,7 @@ runf() {
 	netdevs '{"vnd7": {"name": "lo"}}'
 	runf nd_create "$b"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *'config.json: linux.netDevices.vnd7: a device named "lo" exists in the target network namespace'* ]] || { echo "$output"; false; }
+	[[ "$output" == *'config.json: linux.netDevices.vnd7: a device named \"lo\" exists in the target network namespace'* ]] || { echo "$output"; false; }
 	tns ip -o addr show dev vnd7 | grep -q 'inet 10.81.0.1/24'
 	check_no_debris
 }
@@ -237,10 +237,10 @@ runf() {
 	netdevs '{"a/b": {}}'
 	runf nd_create "$(hull_id badname)"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *'config.json: linux.netDevices["a/b"]: invalid network device name "a/b"'* ]] || { echo "$output"; false; }
+	[[ "$output" == *'config.json: linux.netDevices[\"a/b\"]: invalid network device name \"a/b\"'* ]] || { echo "$output"; false; }
 	netdevs '{"vnd8": {"name": "a-very-long-name0"}}'
 	runf nd_create "$(hull_id longname)"
-	[[ "$output" == *'config.json: linux.netDevices.vnd8.name: invalid network device name "a-very-long-name0"'* ]] || { echo "$output"; false; }
+	[[ "$output" == *'config.json: linux.netDevices.vnd8.name: invalid network device name \"a-very-long-name0\"'* ]] || { echo "$output"; false; }
 	make_veth vnd8
 	netdevs '{"vnd8": {}}'
 	update_config '.linux.namespaces |= map(select(.type != "network"))'
