@@ -273,7 +273,7 @@ runf() {
 @test "netDevices: a hull without libmnl refuses them and says which build has them" {
 	has_netdevices && skip "this hull is built with libmnl"
 	netdevs '{"eth9": {}}'
-	run bash -c "cd '$BUNDLE' && '$HULL' --root '$HULL_ROOT' create '$(hull_id static)' </dev/null"
+	runf bash -c "cd '$BUNDLE' && '$HULL' --root '$HULL_ROOT' create '$(hull_id static)'"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'config.json: linux.netDevices: this hull was built without libmnl (static build); build with ./configure --disable-static-runtime'* ]] || { echo "$output"; false; }
 	check_no_debris
