@@ -24,7 +24,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$(SAN_LOGS)/asan
 	HULL_CGTOOL=$(abspath $(SAN_O))/obj/tests/vm/cgtool
 
 check-sanitize:
-	$(MAKE) --no-print-directory O=$(SAN_O) SANITIZERS=yes STATIC_RUNTIME=no all unit-tests cgtool
+	$(MAKE) --no-print-directory O=$(SAN_O) SANITIZERS=yes STATIC_RUNTIME=no HAVE_MNL=yes all unit-tests cgtool
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	@set -o pipefail; rc=0; \
 	$(SAN_ENV) tests/run.sh unit || rc=1; \

@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "mount.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "notify.h"
 #include "process.h"
 #include "process_attrs.h"
@@ -69,7 +70,8 @@ static int validate_spec(const struct hull_spec *spec, struct hull_error *err)
 		return hull_error_prefix(err, "config.json");
 	if (spec->process.has_capabilities && hull_caps_validate(&spec->process, "process.capabilities", err) < 0)
 		return -1;
-	if (hull_attrs_validate(spec, err) < 0 || hull_rootfs_validate(spec, err) < 0)
+	if (hull_attrs_validate(spec, err) < 0 || hull_rootfs_validate(spec, err) < 0 ||
+	    hull_netdev_validate(spec, err) < 0)
 		return -1;
 	return 0;
 }
@@ -137,6 +139,21 @@ static int pty_cb(void *ud, int master, struct hull_error *err)
 	return 0;
 }
 
+/* linux.netDevices: move them in, then pin the netns so that delete finds them even
+ * once the container's processes are gone. */
+static int netns_cb(void *ud, int netns_fd, struct hull_error *err)
+{
+	struct create_ctx *cx = ud;
+	cx->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (cx->netns_fd < 0)
+		return hull_fail(err, errno, "dup the container's netns fd");
+	struct hull_container *c = cx->c;
+	c->netns_origin = hull_netdev_current_netns();
+	if (hull_netdev_move_in(cx->spec, netns_fd, &c->net_devices, &c->n_net_devices, err) < 0)
+		return -1;
+	return hull_netdev_pin(c->dir, netns_fd, err);
+}
+
 /* Make the state dir: locked dir, config copy, exec.fifo. */
 static int make_state_dir(const struct hull_global_opts *g, const char *id, struct create_ctx *cx,
 			  struct hull_error *err)
@@ -178,6 +195,15 @@ static int send_pidfd(struct create_ctx *cx, struct hull_error *err)
 static void create_cleanup(const struct hull_global_opts *g, const char *id, struct create_ctx *cx)
 {
 	struct hull_error e = { 0 };
+	/* Before the kill: a veth dies with the netns. */
+	if (cx->netns_fd >= 0 && cx->c->n_net_devices) {
+		hull_netdev_move_out(cx->netns_fd, cx->c->net_devices, cx->c->n_net_devices);
+		hull_netdev_moved_free(cx->c->net_devices, cx->c->n_net_devices);
+		cx->c->net_devices = NULL;
+		cx->c->n_net_devices = 0;
+	}
+	if (cx->netns_fd >= 0 && cx->dir_made)
+		hull_netdev_unpin(cx->c->dir);
 	if (cx->init.pid > 0) {
 		kill(cx->init.pid, SIGKILL);
 		waitpid(cx->init.pid, NULL, 0);
@@ -240,7 +266,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 		.listen_fds = cx->opts->listen_fds, .preserve_fds = cx->opts->preserve_fds,
 		.seccomp = cx->seccomp, .cgroup = cx->cg,
 	};
-	struct hull_init_callbacks cb = { .hooks = hooks_cb, .pty = pty_cb, .userdata = cx };
+	struct hull_init_callbacks cb = { .hooks = hooks_cb, .pty = pty_cb, .netns = netns_cb, .userdata = cx };
 	if (hull_process_spawn_init(&ic, &cb, &cx->init, err) < 0)
 		return -1;
 	c->pid = cx->init.pid;
@@ -265,7 +291,7 @@ void create_ctx_init(struct create_ctx *cx, const struct hull_create_opts *o)
 {
 	memset(cx, 0, sizeof(*cx));
 	cx->opts = o;
-	cx->pty_master = -1;
+	cx->pty_master = cx->netns_fd = -1;
 	cx->init.pidfd = cx->init.sync_fd = -1;
 	cx->c = xzalloc(sizeof(*cx->c));
 	cx->c->dirfd = cx->c->lockfd = -1;
@@ -286,6 +312,8 @@ void create_ctx_clear(struct create_ctx *cx)
 	free(cx->config_text);
 	if (cx->pty_master >= 0)
 		close(cx->pty_master);
+	if (cx->netns_fd >= 0)
+		close(cx->netns_fd);
 	if (cx->init.pidfd >= 0)
 		close(cx->init.pidfd);
 	if (cx->init.sync_fd >= 0)

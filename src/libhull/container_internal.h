@@ -19,6 +19,7 @@ struct create_ctx {
 	struct hull_container *c;          /* filled as create goes; c->dirfd holds the lock */
 	struct hull_init_result init;
 	int pty_master;                    /* received and kept when there is no console socket */
+	int netns_fd;                      /* linux.netDevices: the container's netns, for undoing */
 	bool dir_made;
 	bool cg_made;                      /* cg exists in the hierarchy (cleanup removes it) */
 };

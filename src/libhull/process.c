@@ -510,6 +510,19 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 	return hull_process_execve(&cfg->spec->process, path, extra, err);
 }
 
+/* Slow path with linux.netDevices: our netns exists only now (joined or unshared after
+ * GO); hand it to the parent, which moves the devices in, and wait. */
+static int init_netns_ready(struct init_ctx *x, struct hull_error *err)
+{
+	_cleanup_close_ int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hull_fail(err, errno, "open /proc/thread-self/ns/net");
+	if (hull_sync_send(x->sock, HULL_SYNC_NETNS, 0, 0, NULL, fd) < 0)
+		return hull_fail(err, errno, "sync with parent for linux.netDevices");
+	struct hull_sync_msg m;
+	return sync_expect(x->sock, HULL_SYNC_NETNS_DONE, &m, err);
+}
+
 static int init_main(struct init_ctx *x, struct hull_error *err)
 {
 	struct hull_sync_msg m;
@@ -542,6 +555,8 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	if (!(x->new_flags & CLONE_NEWPID) && !(x->slow && (x->new_flags & CLONE_NEWUSER)))
 		prctl(PR_SET_DUMPABLE, 0);
 	if (x->slow && init_slow_namespaces(x, err) < 0)
+		return -1;
+	if (x->slow && x->cfg->spec->linux_.n_net_devices && init_netns_ready(x, err) < 0)
 		return -1;
 	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
 		return -1;
@@ -672,6 +687,15 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 			hull_sync_send(s->sock, HULL_SYNC_HOOKS_DONE, 0, 0, state ? state : "{}", -1);
 			break;
 		}
+		case HULL_SYNC_NETNS: {
+			_cleanup_close_ int ns = fd;
+			if (ns < 0)
+				return hull_fail(err, EPROTO, "container init sent no fd");
+			if (cb->netns && cb->netns(cb->userdata, ns, err) < 0)
+				return -1;
+			hull_sync_send(s->sock, HULL_SYNC_NETNS_DONE, 0, 0, NULL, -1);
+			break;
+		}
 		case HULL_SYNC_FD:
 			if (fd < 0)
 				return hull_fail(err, EPROTO, "container init sent no fd");
@@ -746,6 +770,17 @@ static int release_fast_child(const struct hull_init_config *cfg, struct spawn_s
 	return 0;
 }
 
+/* Fast path with linux.netDevices: the child got its netns from clone and waits for GO. */
+static int fast_child_netns(const struct hull_init_callbacks *cb, pid_t pid, struct hull_error *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return hull_fail(err, errno, "open %s", path);
+	return cb->netns(cb->userdata, fd, err);
+}
+
 int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hull_init_callbacks *cb,
 			    struct hull_init_result *res, struct hull_error *err)
 {
@@ -813,9 +848,13 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	if (unified_fd >= 0)
 		close(unified_fd);
 	struct spawn_state s = { .first = pid, .init = x.slow ? 0 : pid, .sock = sp[0] };
-	int r = x.slow ? release_slow_child(cfg, &s, err)
-		       : release_fast_child(cfg, &s, cgfd >= 0 || self_enter, (x.new_flags & CLONE_NEWUSER) != 0, res,
-					    err);
+	int r = 0;
+	if (!x.slow && cfg->spec->linux_.n_net_devices && cb->netns)
+		r = fast_child_netns(cb, pid, err);
+	if (r == 0)
+		r = x.slow ? release_slow_child(cfg, &s, err)
+			   : release_fast_child(cfg, &s, cgfd >= 0 || self_enter, (x.new_flags & CLONE_NEWUSER) != 0,
+						res, err);
 	if (r == 0)
 		r = serve_child(cfg, cb, &s, res, err);
 	if (r < 0) {

@@ -32,6 +32,8 @@ enum hull_sync_type {
 	HULL_SYNC_CGROUP_DONE,   /* parent -> child: after GO with HULL_GO_CGROUP_PENDING, in its cgroups now */
 	HULL_SYNC_COMMIT,        /* parent -> child: state.json names you now; drop PDEATHSIG */
 	HULL_SYNC_COMMITTED,     /* child -> parent: dropped; create may exit */
+	HULL_SYNC_NETNS,         /* child -> parent (slow path, linux.netDevices only): fd = its netns */
+	HULL_SYNC_NETNS_DONE,    /* parent -> child: the devices are in */
 };
 
 /* Bits of HULL_SYNC_GO's value. */
@@ -79,6 +81,9 @@ struct hull_init_callbacks {
 	int (*hooks)(void *userdata, pid_t pid, char **state_json, struct hull_error *err);
 	/* A pty master from the child (ownership passes to the callee). */
 	int (*pty)(void *userdata, int master_fd, struct hull_error *err);
+	/* Only with linux.netDevices: the container's network namespace exists (fd, still
+	 * owned by the caller) and the init waits until this returns. */
+	int (*netns)(void *userdata, int netns_fd, struct hull_error *err);
 	void *userdata;
 };
 

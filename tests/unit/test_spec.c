@@ -1,6 +1,7 @@
 /* test_spec.c - unit tests of the config.json parser (spec*.c), json.c, the default spec and features. */
 #define _GNU_SOURCE
 #include "libhull/json.h"
+#include "libhull/netdev.h"
 #include "libhull/spec.h"
 #include "libhull/util.h"
 
@@ -1027,6 +1028,35 @@ START_TEST(test_features_json)
 }
 END_TEST
 
+/* linux.netDevices at create: a build without libmnl refuses it (saying which build has
+ * it), and it needs a network namespace; without entries nothing is asked. */
+START_TEST(test_netdev_validate)
+{
+	struct hull_error err = { 0 };
+	struct hull_spec *none = parse_ok(LNX("'namespaces':[{'type':'mount'}]"));
+	ck_assert_int_eq(hull_netdev_validate(none, &err), 0);
+	hull_spec_free(none);
+	struct hull_spec *s = parse_ok(LNX("'namespaces':[{'type':'network'}],'netDevices':{'eth9':{'name':'c0'}}"));
+	int r = hull_netdev_validate(s, &err);
+#ifdef HULL_HAVE_MNL
+	ck_assert_int_eq(r, 0);
+#else
+	ck_assert_int_eq(r, -1);
+	ck_assert_str_eq(err.msg, "config.json: linux.netDevices: this hull was built without libmnl (static build); "
+				  "build with ./configure --disable-static-runtime");
+	hull_error_clear(&err);
+#endif
+	hull_spec_free(s);
+	s = parse_ok(LNX("'namespaces':[{'type':'mount'}],'netDevices':{'eth9':{}}"));
+	ck_assert_int_eq(hull_netdev_validate(s, &err), -1);
+	ck_assert(hull_str_has_prefix(err.msg, hull_netdev_supported()
+						       ? "config.json: linux.netDevices: needs a network namespace"
+						       : "config.json: linux.netDevices: this hull was built without libmnl"));
+	hull_error_clear(&err);
+	hull_spec_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spec");
@@ -1044,6 +1074,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	TCase *ok = tcase_create("valid");
 	tcase_add_test(ok, test_minimal);
+	tcase_add_test(ok, test_netdev_validate);
 	tcase_add_test(ok, test_unknown_keys_and_nulls);
 	tcase_add_test(ok, test_duplicate_keys_last_wins);
 	tcase_add_test(ok, test_process_defaults);
