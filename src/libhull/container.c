@@ -202,6 +202,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 		return -1;
 	if (cx->spec->linux_.seccomp.present && hull_seccomp_prepare(&cx->spec->linux_.seccomp, &cx->seccomp, err) < 0)
 		return -1;
+	hull_trace("create: config parsed");
 	struct hull_container *c = cx->c;
 	c->id = xstrdup(id);
 	c->bundle = xstrdup(cx->bundle);
@@ -222,6 +223,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 		return -1;
 	const char *cgpath = hull_cgroup_path(cx->cg);
 	c->cgroup_path = cgpath ? xstrdup(cgpath) : NULL;
+	hull_trace("create: cgroup %s", cgpath ? cgpath : "none");
 	struct hull_init_config ic = {
 		.id = id, .spec = cx->spec, .rootfs = cx->rootfs, .state_dirfd = c->dirfd,
 		.no_pivot = cx->opts->no_pivot, .no_new_keyring = cx->opts->no_new_keyring,
@@ -239,6 +241,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	c->status = HULL_STATUS_CREATED;
 	if (hull_container_save(c, err) < 0)
 		return -1;
+	hull_trace("create: container created, init pid %d", (int)c->pid);
 	if (cx->opts->pidfd_socket && send_pidfd(cx, err) < 0)
 		return -1;
 	if (cx->opts->pid_file && write_pid_file(cx->opts->pid_file, c->pid, err) < 0)
@@ -349,6 +352,7 @@ int container_start(struct hull_container *c, struct hull_error *err)
 	}
 	if (release_init(c, err) < 0)
 		return -1;
+	hull_trace("start: container process exec'd, pid %d", (int)c->pid);
 	c->status = HULL_STATUS_RUNNING;
 	if (c->spec->hooks.poststart.n) {
 		_cleanup_free_ char *state = hull_container_state_json(c, "running", false);

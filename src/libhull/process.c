@@ -91,6 +91,25 @@ void hull_sync_send_error(int sock, const struct hull_error *err)
 	hull_sync_send(sock, HULL_SYNC_ERROR, err->errnum, 0, err->msg ? err->msg : "unknown error", -1);
 }
 
+static void relay_log(void *arg, enum hull_log_level level, const char *msg)
+{
+	hull_sync_send(*(int *)arg, HULL_SYNC_LOG, (int)level, 0, msg, -1);
+}
+
+void hull_sync_relay_logs(int *sock)
+{
+	hull_log_set_relay(sock ? relay_log : NULL, sock);
+}
+
+bool hull_sync_log(const struct hull_sync_msg *m)
+{
+	if (m->type != HULL_SYNC_LOG)
+		return false;
+	if (m->errnum >= HULL_LOG_DEBUG && m->errnum <= HULL_LOG_ERROR)
+		hull_log((enum hull_log_level)m->errnum, "%s", m->text);
+	return true;
+}
+
 /* Child: wait for one message of the expected type (an early EOF means the parent died). */
 static int sync_expect(int sock, enum hull_sync_type type, struct hull_sync_msg *m, struct hull_error *err)
 {
@@ -422,6 +441,7 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 	};
 	if (hull_rootfs_prepare(&rc, err) < 0 || init_cgroup_point(x, err) < 0)
 		return -1;
+	hull_trace("init: rootfs prepared, in its cgroups");
 	if (init_hooks(x, err) < 0)
 		return -1;
 	/* listenerPath is a host path: connect while the host is still reachable. */
@@ -429,6 +449,7 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	if (hull_rootfs_pivot(&rc, err) < 0 || hull_rootfs_finalize(&rc, err) < 0)
 		return -1;
+	hull_trace("init: %s done", rc.no_pivot ? "chroot" : "pivot_root");
 	return hull_attrs_apply_container(spec, err);
 }
 
@@ -496,6 +517,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	x->setgroups_denied = (m.value & HULL_GO_SETGROUPS_DENIED) != 0;
 	x->cgroup_pending = (m.value & HULL_GO_CGROUP_PENDING) != 0;
+	hull_trace("nsexec container setup: init released by hull (%s path)", x->slow ? "slow" : "fast");
 	if (init_self_enter(x, err) < 0)
 		return -1;
 	/* Once we are in our cgroups (by clone3, init_self_enter or the parent before GO;
@@ -512,21 +534,25 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		prctl(PR_SET_DUMPABLE, 0);
 	if (x->slow && init_slow_namespaces(x, err) < 0)
 		return -1;
+	hull_trace("child process in init(): namespaces created");
 	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
 	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
 		return -1;
 	prctl(PR_SET_PDEATHSIG, 0);
+	hull_trace("init: closing the pipe to signal completion");
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report ready to hull");
 	x->ready = true;
+	hull_sync_relay_logs(NULL); /* hull may be gone now (create exited) */
 	return init_wait_and_exec(x, path, err);
 }
 
 static __attribute__((noreturn)) void init_child(struct init_ctx *x)
 {
 	struct hull_error err = { 0 };
+	hull_sync_relay_logs(&x->sock);
 	init_main(x, &err);
 	/* After READY the parent may be gone (create exited): say it on stderr too. */
 	hull_sync_send_error(x->sock, &err);
@@ -614,6 +640,9 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 		if (r == 0)
 			return child_gone(s, err);
 		switch (m->type) {
+		case HULL_SYNC_LOG:
+			hull_sync_log(m);
+			break;
 		case HULL_SYNC_ERROR: /* the text already carries its strerror */
 			return hull_fail_plain(err, m->errnum, "%s", m->text);
 		case HULL_SYNC_READY:
@@ -747,6 +776,7 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		init_child(&x);
 	}
 	close(sp[1]);
+	hull_trace("create: init cloned, pid %d", (int)pid);
 	bool self_enter = x.n_cg_fds > 0;
 	close_self_enter(&x); /* the child has its own copies */
 	if (unified_fd >= 0)
