@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 		hull_log_close();
 		return r;
 	}
+	hull_trace("%s: hull %s started, pid %d", name, HULL_VERSION, (int)getpid());
 	int r = cmd->run(cmd, argc - i, argv + i, &g);
 	hull_log_close();
 	return r;

@@ -228,6 +228,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 		return -1;
 	if (cx->spec->linux_.seccomp.present && hull_seccomp_prepare(&cx->spec->linux_.seccomp, &cx->seccomp, err) < 0)
 		return -1;
+	hull_trace("create: config parsed");
 	struct hull_container *c = cx->c;
 	c->id = xstrdup(id);
 	c->bundle = xstrdup(cx->bundle);
@@ -260,6 +261,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 		cx->cg_made = false;
 		return -1;
 	}
+	hull_trace("create: cgroup %s", cgpath ? cgpath : "none");
 	struct hull_init_config ic = {
 		.id = id, .spec = cx->spec, .rootfs = cx->rootfs, .state_dirfd = c->dirfd,
 		.no_pivot = cx->opts->no_pivot, .no_new_keyring = cx->opts->no_new_keyring,
@@ -280,6 +282,7 @@ static int create_steps(const struct hull_global_opts *g, const char *id, struct
 	 * alive that state.json does not name. */
 	if (hull_container_save(c, err) < 0 || hull_process_commit_init(&cx->init, err) < 0)
 		return -1;
+	hull_trace("create: container created, init pid %d", (int)c->pid);
 	if (cx->opts->pidfd_socket && send_pidfd(cx, err) < 0)
 		return -1;
 	if (cx->opts->pid_file && write_pid_file(cx->opts->pid_file, c->pid, err) < 0)
@@ -352,8 +355,11 @@ static int init_died_before_start(struct hull_container *c, int sync_fd, struct 
 {
 	if (sync_fd >= 0) {
 		_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
-		/* The init has exited: its end is closed, so this read never blocks. */
-		if (hull_sync_recv(sync_fd, m, NULL) > 0 && m->type == HULL_SYNC_ERROR)
+		/* The init has exited: its end is closed, so these reads never block. */
+		int r;
+		while ((r = hull_sync_recv(sync_fd, m, NULL)) > 0 && hull_sync_log(m))
+			;
+		if (r > 0 && m->type == HULL_SYNC_ERROR)
 			return hull_fail_plain(err, m->errnum, "%s", m->text);
 	}
 	return hull_fail(err, ESRCH, "container init exited before start");
@@ -404,6 +410,7 @@ int container_start(struct hull_container *c, int sync_fd, struct hull_error *er
 	}
 	if (release_init(c, sync_fd, err) < 0)
 		return -1;
+	hull_trace("start: container process exec'd, pid %d", (int)c->pid);
 	c->status = HULL_STATUS_RUNNING;
 	if (c->spec->hooks.poststart.n) {
 		_cleanup_free_ char *state = hull_container_state_json(c, "running", false);

@@ -272,6 +272,7 @@ static int exec_run(struct exec_ctx *x, int sfd, int *exit_status, struct hull_e
 {
 	if (prepare(x, err) < 0)
 		return -1;
+	hull_trace("exec: process prepared");
 	struct exec_spawn_cfg sc = {
 		.c = x->c, .p = &x->proc, .ns_mask = ns_mask(x->c->spec), .seccomp = x->seccomp,
 		.seccomp_state = x->seccomp_state, .preserve_fds = x->o->preserve_fds,
@@ -279,6 +280,7 @@ static int exec_run(struct exec_ctx *x, int sfd, int *exit_status, struct hull_e
 	};
 	if (exec_spawn(&sc, &x->res, err) < 0)
 		return -1;
+	hull_trace("exec: process exec'd, pid %d", (int)x->res.pid);
 	if (hand_off(x, err) < 0) {
 		kill(x->res.pid, SIGKILL);
 		waitpid(x->res.pid, NULL, 0);

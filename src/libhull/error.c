@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <time.h>
 #include <yajl/yajl_gen.h>
 
@@ -65,8 +67,31 @@ void hull_error_clear(struct hull_error *err)
 static struct {
 	int fd; /* -1: stderr */
 	enum hull_log_format format;
-	bool debug;
-} log_sink = { -1, HULL_LOG_TEXT, false };
+	struct timespec t0; /* --debug: when hull started (CLOCK_MONOTONIC) */
+	hull_log_relay_fn relay;
+	void *relay_arg;
+} log_sink = { -1, HULL_LOG_TEXT, { 0, 0 }, NULL, NULL };
+
+bool hull_log_debugging;
+
+/* The trace's zero: set by the first hull process and passed on in the environment
+ * when hull re-executes itself (sealed copy, exec_seal.c), which reopens the log. */
+#define TRACE_T0_ENV "_HULL_DEBUG_T0"
+
+static void trace_start(void)
+{
+	const char *env = getenv(TRACE_T0_ENV);
+	long long sec, nsec;
+	if (env && sscanf(env, "%lld.%lld", &sec, &nsec) == 2) {
+		log_sink.t0.tv_sec = (time_t)sec;
+		log_sink.t0.tv_nsec = (long)nsec;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &log_sink.t0);
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%lld.%09ld", (long long)log_sink.t0.tv_sec, log_sink.t0.tv_nsec);
+	setenv(TRACE_T0_ENV, buf, 1);
+}
 
 static const char *const level_names[] = { "debug", "info", "warning", "error" };
 
@@ -74,7 +99,9 @@ int hull_log_open(const char *path, enum hull_log_format format, bool debug, str
 {
 	hull_log_close();
 	log_sink.format = format;
-	log_sink.debug = debug;
+	hull_log_debugging = debug;
+	if (debug)
+		trace_start();
 	if (!path || !*path)
 		return 0;
 	/* O_SYNC like runc: daemons read the file right after we exit. */
@@ -94,7 +121,13 @@ void hull_log_close(void)
 
 bool hull_log_debug_enabled(void)
 {
-	return log_sink.debug;
+	return hull_log_debugging;
+}
+
+void hull_log_set_relay(hull_log_relay_fn fn, void *arg)
+{
+	log_sink.relay = fn;
+	log_sink.relay_arg = arg;
 }
 
 static void format_time(char *buf, size_t len)
@@ -178,6 +211,12 @@ static char *format_text_line(const char *level, const char *msg, const char *wh
 
 static void log_write(enum hull_log_level level, const char *msg)
 {
+	if (log_sink.relay) {
+		int saved = errno;
+		log_sink.relay(log_sink.relay_arg, level, msg);
+		errno = saved;
+		return;
+	}
 	char when[64];
 	format_time(when, sizeof(when));
 	const char *lname = level_names[level];
@@ -190,13 +229,35 @@ static void log_write(enum hull_log_level level, const char *msg)
 
 void hull_log(enum hull_log_level level, const char *fmt, ...)
 {
-	if (level == HULL_LOG_DEBUG && !log_sink.debug)
+	if (level == HULL_LOG_DEBUG && !hull_log_debugging)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
 	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	log_write(level, msg);
+}
+
+char *hull_trace_message(const char *msg, int64_t elapsed_ns)
+{
+	if (elapsed_ns < 0)
+		elapsed_ns = 0;
+	return xasprintf("%s [+%" PRId64 ".%03" PRId64 "ms]", msg, elapsed_ns / 1000000, elapsed_ns / 1000 % 1000);
+}
+
+void hull_log_trace(const char *fmt, ...)
+{
+	if (!hull_log_debugging)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t ns = (int64_t)(now.tv_sec - log_sink.t0.tv_sec) * 1000000000 + (now.tv_nsec - log_sink.t0.tv_nsec);
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	_cleanup_free_ char *line = hull_trace_message(msg, ns);
+	log_write(HULL_LOG_DEBUG, line);
 }
 
 void hull_log_fatal(const char *msg)

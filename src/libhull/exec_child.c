@@ -218,6 +218,7 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 		return -1;
 	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
 		return -1;
+	hull_trace("nsexec container setup: exec process released by hull, in its cgroup");
 	/* hull_process_prepare()'s attribute half runs here, still in the host's user
 	 * namespace and already in the cgroup: raising rlimits (runc sets them from the
 	 * parent for the same reason) or lowering oom_score_adj works there, the
@@ -226,6 +227,7 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	 * into the pid namespace (but a scheduler policy with SCHED_FLAG_RESET_ON_FORK). */
 	if (hull_attrs_apply_process(cfg->c->spec, cfg->p, err) < 0 || child_join(x, err) < 0)
 		return -1;
+	hull_trace("child process in init(): joined the container's namespaces");
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report to hull");
 	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
@@ -236,6 +238,7 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	_cleanup_free_ char *home = home_env(cfg->p);
 	char *extra[2] = { home, NULL };
 	prctl(PR_SET_PDEATHSIG, 0);
+	hull_trace("setns_init: about to exec %s", path);
 	return hull_process_exec(cfg->p, path, cfg->seccomp, !cfg->c->setgroups_denied, cfg->preserve_fds, extra,
 				 err);
 }
@@ -244,6 +247,7 @@ static __attribute__((noreturn)) void child_run(const struct exec_spawn_cfg *cfg
 {
 	struct exec_child x = { .cfg = cfg, .sock = sock };
 	struct hull_error err = { 0 };
+	hull_sync_relay_logs(&x.sock); /* the log's fd is closed in here */
 	child_main(&x, &err);
 	hull_sync_send_error(x.sock, &err);
 	_exit(255);
@@ -297,6 +301,9 @@ static int parent_recv(struct spawn_parent *s, struct hull_sync_msg *m, struct h
 	if (r == 0)
 		return 0;
 	switch (m->type) {
+	case HULL_SYNC_LOG:
+		hull_sync_log(m);
+		break;
 	case HULL_SYNC_ERROR:
 		if (fd >= 0)
 			close(fd);

@@ -182,6 +182,7 @@ int hull_reexec_sealed(struct hull_error *err)
 	if (fd < 0)
 		return -1;
 	setenv("_HULL_SEALED", overlay ? "overlay" : "memfd", 1);
+	hull_trace("re-executing hull from a sealed %s copy", overlay ? "overlay" : "memfd");
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	int e = errno;
 	unsetenv("_HULL_SEALED");

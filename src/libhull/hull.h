@@ -51,7 +51,29 @@ void hull_log(enum hull_log_level level, const char *fmt, ...) __attribute__((fo
  * file, also printed bare to stderr (runc does the same). */
 void hull_log_fatal(const char *msg);
 
-#define hull_debug(...) hull_log(HULL_LOG_DEBUG, __VA_ARGS__)
+/* Read by hull_debug/hull_trace so that without --debug each costs one branch. */
+extern bool hull_log_debugging;
+
+#define hull_debug(...)                                          \
+	do {                                                     \
+		if (__builtin_expect(hull_log_debugging, 0))     \
+			hull_log(HULL_LOG_DEBUG, __VA_ARGS__);   \
+	} while (0)
+/* The --debug start trace: a debug line at a phase boundary of create/start/exec,
+ * with the time since hull started ("<msg> [+12.345ms]"). Child processes relay it
+ * to the parent, so it is stamped where the phase ends, not where it is written. */
+#define hull_trace(...)                                          \
+	do {                                                     \
+		if (__builtin_expect(hull_log_debugging, 0))     \
+			hull_log_trace(__VA_ARGS__);             \
+	} while (0)
+void hull_log_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "<msg> [+<ms>ms]": elapsed_ns as milliseconds with microsecond digits (pure). */
+char *hull_trace_message(const char *msg, int64_t elapsed_ns);
+/* A child of hull (container init, exec'd process) has no log of its own: while fn is
+ * set every log line is handed to it (to send to the parent, which logs it) instead. */
+typedef void (*hull_log_relay_fn)(void *arg, enum hull_log_level level, const char *msg);
+void hull_log_set_relay(hull_log_relay_fn fn, void *arg);
 #define hull_info(...) hull_log(HULL_LOG_INFO, __VA_ARGS__)
 #define hull_warn(...) hull_log(HULL_LOG_WARN, __VA_ARGS__)
 

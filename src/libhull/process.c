@@ -91,6 +91,25 @@ void hull_sync_send_error(int sock, const struct hull_error *err)
 	hull_sync_send(sock, HULL_SYNC_ERROR, err->errnum, 0, err->msg ? err->msg : "unknown error", -1);
 }
 
+static void relay_log(void *arg, enum hull_log_level level, const char *msg)
+{
+	hull_sync_send(*(int *)arg, HULL_SYNC_LOG, (int)level, 0, msg, -1);
+}
+
+void hull_sync_relay_logs(int *sock)
+{
+	hull_log_set_relay(sock ? relay_log : NULL, sock);
+}
+
+bool hull_sync_log(const struct hull_sync_msg *m)
+{
+	if (m->type != HULL_SYNC_LOG)
+		return false;
+	if (m->errnum >= HULL_LOG_DEBUG && m->errnum <= HULL_LOG_ERROR)
+		hull_log((enum hull_log_level)m->errnum, "%s", m->text);
+	return true;
+}
+
 /* Child: wait for one message of the expected type (an early EOF means the parent died). */
 static int sync_expect(int sock, enum hull_sync_type type, struct hull_sync_msg *m, struct hull_error *err)
 {
@@ -447,6 +466,7 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 	};
 	if (hull_rootfs_prepare(&rc, err) < 0 || init_cgroup_point(x, err) < 0)
 		return -1;
+	hull_trace("init: rootfs prepared, in its cgroups");
 	if (init_hooks(x, err) < 0)
 		return -1;
 	/* listenerPath is a host path: connect while the host is still reachable. */
@@ -454,6 +474,7 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	if (hull_rootfs_pivot(&rc, err) < 0 || hull_rootfs_finalize(&rc, err) < 0)
 		return -1;
+	hull_trace("init: %s done", rc.no_pivot ? "chroot" : "pivot_root");
 	return hull_attrs_apply_container(spec, err);
 }
 
@@ -540,6 +561,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	x->setgroups_denied = (m.value & HULL_GO_SETGROUPS_DENIED) != 0;
 	x->cgroup_pending = (m.value & HULL_GO_CGROUP_PENDING) != 0;
+	hull_trace("nsexec container setup: init released by hull (%s path)", x->slow ? "slow" : "fast");
 	if (init_self_enter(x, err) < 0)
 		return -1;
 	/* Once we are in our cgroups (by clone3, init_self_enter or the parent before GO;
@@ -558,11 +580,13 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	if (x->slow && x->cfg->spec->linux_.n_net_devices && init_netns_ready(x, err) < 0)
 		return -1;
+	hull_trace("child process in init(): namespaces created");
 	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
 	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
 		return -1;
+	hull_trace("init: closing the pipe to signal completion");
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report ready to hull");
 	/* Keep PDEATHSIG until hull has recorded us in state.json (COMMIT): a hull killed
@@ -573,12 +597,14 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	if (hull_sync_send(x->sock, HULL_SYNC_COMMITTED, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report commit to hull");
 	x->ready = true;
+	hull_sync_relay_logs(NULL); /* hull may be gone now (create exited) */
 	return init_wait_and_exec(x, path, err);
 }
 
 static __attribute__((noreturn)) void init_child(struct init_ctx *x)
 {
 	struct hull_error err = { 0 };
+	hull_sync_relay_logs(&x->sock);
 	init_main(x, &err);
 	/* After READY the parent may be gone (create exited): say it on stderr too. */
 	hull_sync_send_error(x->sock, &err);
@@ -666,6 +692,9 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 		if (r == 0)
 			return child_gone(s, err);
 		switch (m->type) {
+		case HULL_SYNC_LOG:
+			hull_sync_log(m);
+			break;
 		case HULL_SYNC_ERROR: /* the text already carries its strerror */
 			return hull_fail_plain(err, m->errnum, "%s", m->text);
 		case HULL_SYNC_READY:
@@ -717,7 +746,9 @@ int hull_process_commit_init(const struct hull_init_result *res, struct hull_err
 	if (hull_sync_send(res->sync_fd, HULL_SYNC_COMMIT, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "commit the container init");
 	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
-	int r = hull_sync_recv(res->sync_fd, m, NULL);
+	int r;
+	while ((r = hull_sync_recv(res->sync_fd, m, NULL)) > 0 && hull_sync_log(m))
+		; /* --debug lines it sent before its answer */
 	if (r <= 0)
 		return hull_fail(err, r < 0 ? errno : EPIPE, "container init exited before create finished");
 	if (m->type == HULL_SYNC_ERROR)
@@ -843,6 +874,7 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		return hull_fail(err, e, "clone the container init");
 	}
 	close(sp[1]);
+	hull_trace("create: init cloned, pid %d", (int)pid);
 	bool self_enter = x.n_cg_fds > 0;
 	close_self_enter(&x); /* the child has its own copies */
 	if (unified_fd >= 0)

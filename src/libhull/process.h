@@ -34,6 +34,7 @@ enum hull_sync_type {
 	HULL_SYNC_COMMITTED,     /* child -> parent: dropped; create may exit */
 	HULL_SYNC_NETNS,         /* child -> parent (slow path, linux.netDevices only): fd = its netns */
 	HULL_SYNC_NETNS_DONE,    /* parent -> child: the devices are in */
+	HULL_SYNC_LOG,           /* child -> parent: a log line (errnum: level, text: message) */
 };
 
 /* Bits of HULL_SYNC_GO's value. */
@@ -57,6 +58,11 @@ int hull_sync_send(int sock, enum hull_sync_type type, int errnum, int64_t value
 int hull_sync_recv(int sock, struct hull_sync_msg *m, int *fd);
 /* Child side: relay err to the parent as HULL_SYNC_ERROR. */
 void hull_sync_send_error(int sock, const struct hull_error *err);
+/* Child side: from now on log lines go to the parent as HULL_SYNC_LOG over *sock
+ * (read at each line: the socket may move); NULL: back to the log itself. */
+void hull_sync_relay_logs(int *sock);
+/* Parent side: log a HULL_SYNC_LOG message; false if m is another type. */
+bool hull_sync_log(const struct hull_sync_msg *m);
 
 /* Everything the container init needs (borrowed pointers). */
 struct hull_init_config {

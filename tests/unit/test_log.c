@@ -168,6 +168,87 @@ START_TEST(test_fatal)
 }
 END_TEST
 
+/* ---- the --debug trace and the child relay ------------------------------------------------ */
+
+START_TEST(test_trace_message)
+{
+	_cleanup_free_ char *a = hull_trace_message("create: config parsed", 1234567);
+	ck_assert_str_eq(a, "create: config parsed [+1.234ms]");
+	_cleanup_free_ char *b = hull_trace_message("x", 0);
+	ck_assert_str_eq(b, "x [+0.000ms]");
+	_cleanup_free_ char *c = hull_trace_message("x", 12005999999LL);
+	ck_assert_str_eq(c, "x [+12005.999ms]");
+	_cleanup_free_ char *d = hull_trace_message("clock went back", -5);
+	ck_assert_str_eq(d, "clock went back [+0.000ms]");
+}
+END_TEST
+
+/* Without --debug the trace and debug lines write nothing; with it the trace carries the
+ * time since the log was opened. */
+START_TEST(test_trace_lines)
+{
+	unsetenv("_HULL_DEBUG_T0");
+	_cleanup_free_ char *path = temp_log();
+	struct hull_error err = { 0 };
+	ck_assert_int_eq(hull_log_open(path, HULL_LOG_TEXT, false, &err), 0);
+	hull_trace("hidden %d", 1);
+	hull_debug("hidden %d", 2);
+	ck_assert_int_eq(hull_log_open(path, HULL_LOG_TEXT, true, &err), 0);
+	/* the zero is passed on to a re-executed hull */
+	ck_assert_ptr_nonnull(getenv("_HULL_DEBUG_T0"));
+	hull_trace("phase %s", "one");
+	hull_log_close();
+	unsetenv("_HULL_DEBUG_T0");
+	_cleanup_free_ char *text = slurp_and_remove(path);
+	assert_match(text, "^time=\"" TIME_RE "\" level=debug msg=\"phase one \\[\\+[0-9]+\\.[0-9]{3}ms\\]\"\n$");
+}
+END_TEST
+
+struct relayed {
+	int n;
+	enum hull_log_level level[4];
+	char *msg[4];
+};
+
+static void collect(void *arg, enum hull_log_level level, const char *msg)
+{
+	struct relayed *r = arg;
+	if (r->n < 4) {
+		r->level[r->n] = level;
+		r->msg[r->n++] = xstrdup(msg);
+	}
+}
+
+/* While a relay is set, every line goes to it (formatted message, no time/level text)
+ * and none to the log; unset, the log gets them again. */
+START_TEST(test_relay)
+{
+	_cleanup_free_ char *path = temp_log();
+	struct hull_error err = { 0 };
+	ck_assert_int_eq(hull_log_open(path, HULL_LOG_JSON, true, &err), 0);
+	struct relayed r = { 0 };
+	hull_log_set_relay(collect, &r);
+	hull_debug("step %d", 1);
+	hull_warn("careful");
+	hull_trace("traced");
+	hull_log_set_relay(NULL, NULL);
+	hull_debug("direct");
+	hull_log_close();
+	unsetenv("_HULL_DEBUG_T0");
+	ck_assert_int_eq(r.n, 3);
+	ck_assert_int_eq(r.level[0], HULL_LOG_DEBUG);
+	ck_assert_str_eq(r.msg[0], "step 1");
+	ck_assert_int_eq(r.level[1], HULL_LOG_WARN);
+	ck_assert_str_eq(r.msg[1], "careful");
+	ck_assert_int_eq(r.level[2], HULL_LOG_DEBUG);
+	assert_match(r.msg[2], "^traced \\[\\+[0-9]+\\.[0-9]{3}ms\\]$");
+	for (int i = 0; i < r.n; i++)
+		free(r.msg[i]);
+	_cleanup_free_ char *text = slurp_and_remove(path);
+	assert_match(text, "^\\{\"level\":\"debug\",\"msg\":\"direct\",\"time\":\"" TIME_RE "\"\\}\n$");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("log");
@@ -180,6 +261,9 @@ int main(void)
 	tcase_add_test(lg, test_json_format);
 	tcase_add_test(lg, test_append_and_open_error);
 	tcase_add_test(lg, test_fatal);
+	tcase_add_test(lg, test_trace_message);
+	tcase_add_test(lg, test_trace_lines);
+	tcase_add_test(lg, test_relay);
 	suite_add_tcase(s, lg);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
