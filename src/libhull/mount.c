@@ -371,11 +371,16 @@ int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
 			return -1;
 	} else {
 		/* pivot_root(".", ".") stacks the old root on top of the new one; making it
-		 * rslave first keeps the lazy unmount from propagating to the host. */
+		 * rslave first keeps the lazy unmount from propagating to the host. By fd:
+		 * "." still names the new root (our cwd), whose mounts keep their propagation
+		 * (an rshared volume stays a peer of the host's mount). */
+		_cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (old_root < 0)
+			return hull_fail(err, errno, "open the old root");
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return hull_fail(err, errno, "pivot_root into %s", ctx->rootfs);
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return hull_fail(err, errno, "make old root rslave");
+		if (hull_setattr(old_root, true, 0, 0, MS_SLAVE, "make the old root rslave", err) < 0)
+			return -1;
 		if (umount2(".", MNT_DETACH) < 0)
 			return hull_fail(err, errno, "detach old root");
 	}

@@ -219,17 +219,17 @@ load rootfs-common
 
 # Kubernetes' Bidirectional mount propagation: containerd asks for rootfsPropagation
 # rshared and a volume with "rbind","rshared". The "host" is a private mount namespace
-# made here, with shared propagation as on a systemd host.
+# made here (private, so nothing reaches the real host), the volume a shared tmpfs in it.
 @test "rshared: mounts made in the container reach the host, host mounts reach the container" {
 	local src=$BATS_TEST_TMPDIR/bidi id
-	mkdir -p "$src/fromct" "$src/fromhost"
+	mkdir -p "$src"
 	id=$(hull_id bidi)
 	add_mount "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"$src\",\"options\":[\"rbind\",\"rshared\"]}"
 	update_config '.linux.rootfsPropagation = "rshared" | .process.capabilities.bounding += ["CAP_SYS_ADMIN"]
 		| .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
 	set_args sh -c 'mount -t tmpfs fromct /v/fromct && sleep 60'
-	run unshare -m --propagation shared sh -c "
-		mount --bind '$src' '$src' && mount --make-shared '$src' &&
+	run unshare -m --propagation private sh -c "
+		mount -t tmpfs bidi '$src' && mount --make-shared '$src' && mkdir '$src/fromct' '$src/fromhost' &&
 		cd '$BUNDLE' && '$HULL' --root '$HULL_ROOT' run -d '$id' </dev/null >/dev/null || exit 1
 		for i in \$(seq 100); do grep -q ' $src/fromct ' /proc/self/mountinfo && break; sleep 0.05; done
 		echo \"host: \$(awk '\$5 == \"$src/fromct\" {print \$9}' /proc/self/mountinfo)\"
