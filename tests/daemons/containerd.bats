@@ -28,7 +28,10 @@ setup_file() {
 	CTRD_NS=hulltest-$$
 	export CTRD CTRD_NS
 	[ -d /run/containerd ] && CTRD_HAD_RUN=1 || CTRD_HAD_RUN=0
-	export CTRD_HAD_RUN
+	# the CRI plugin keeps pod network namespaces in /var/run/netns (mounted in its own
+	# mount namespace, but the directory is the host's)
+	[ -d /run/netns ] && CTRD_HAD_NETNS=1 || CTRD_HAD_NETNS=0
+	export CTRD_HAD_RUN CTRD_HAD_NETNS
 	write_containerd_config "$CTRD/config.toml"
 	mkdir -p "$CTRD/cni/conf"
 	write_cni_config "$CTRD/cni/conf/10-hulltest.conflist"
@@ -152,6 +155,7 @@ teardown_file() {
 	if [ "$CTRD_HAD_RUN" = 0 ]; then
 		rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc /run/containerd 2>/dev/null
 	fi
+	[ "${CTRD_HAD_NETNS:-1}" = 1 ] || rmdir /run/netns 2>/dev/null
 	# a leak fails the file
 	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
 }
@@ -622,7 +626,7 @@ cri_namespaces() {
 	ip=$(cri podip "$pod")
 	[[ "$ip" == 10.88.77.* ]]
 	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" sleep 1000)
-	out=$(cri exec "$cid" sh -c 'ip -4 addr show eth0; readlink /proc/self/ns/pid')
+	out=$(cri exec "$cid" sh -c 'ip addr show dev eth0; readlink /proc/self/ns/pid')
 	[[ "$out" == *"inet $ip/"* ]]
 	[[ "$out" == *"$(readlink /proc/self/ns/pid)"* ]]
 	remove_pod "$h" "$pod"
