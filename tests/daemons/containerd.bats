@@ -476,14 +476,14 @@ ctr_in() {
 	echo "$cid"
 }
 
-# remove_pod HANDLER POD: stop and remove it with its containers; nothing may be left in
-# the runtime's state dir, no cgroup named after the pod.
+# remove_pod HANDLER POD: stop and remove it with its containers; its state must be gone
+# from the runtime's root, no cgroup left under the CRI cgroup parent.
 remove_pod() {
 	local handler=$1 pod=$2 root
 	root=$(cri_root "$handler")
 	cri stopp "$pod"
 	cri rmp "$pod"
-	[ -z "$(ls -A "$root" 2>/dev/null)" ] || { echo "$handler left state: $(ls -A "$root")"; return 1; }
+	[ ! -e "$root/$pod" ] || { echo "$handler left the state of $pod"; return 1; }
 	local cgs
 	cgs=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*/$CTRD_NS-cri/*" 2>/dev/null)
 	[ -z "$cgs" ] || { echo "$handler left cgroups: $cgs"; return 1; }
@@ -654,10 +654,10 @@ cri_security() {
 	pod=$(pod "$h" "p$N-$h" "$pj")
 	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" '{"user":1000,"group":1001,"groups":[2000],"readonly_rootfs":true,
 		"drop":["ALL"],"add":["NET_BIND_SERVICE"],"no_new_privs":true,"seccomp":"runtime",
-		"masked":["/proc/kcore","/proc/keys"],"readonly":["/proc/sys"]}' sleep 1000)
+		"masked":["/proc/keys","/proc/timer_list"],"readonly":["/proc/sys"]}' sleep 1000)
 	out=$(cri exec "$cid" sh -c 'id -u; id -g; echo " $(id -G) "; touch /x 2>/dev/null || echo rootfs-ro
 		grep -E "^(CapBnd|NoNewPrivs|Seccomp):" /proc/self/status | tr -d "\t"
-		wc -c </proc/kcore; echo 0 >/proc/sys/kernel/shm_rmid_forced 2>/dev/null || echo sys-ro
+		wc -c </proc/keys; (echo 0 >/proc/sys/kernel/shm_rmid_forced) 2>/dev/null || echo sys-ro
 		cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shm_rmid_forced')
 	echo "$out"
 	mapfile -t l <<<"$out"
@@ -681,7 +681,7 @@ cri_security() {
 	pod=$(pod "$h" "q$N-$h" "$pj")
 	cid=$(ctr_in "$h" "$pod" "v$N-$h" "$pj" '{"privileged":true}' sleep 1000)
 	out=$(cri exec "$cid" sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status | tr -d "\t"
-		awk "\$5 == \"/proc/kcore\"" /proc/self/mountinfo | wc -l')
+		awk "\$5 == \"/proc/keys\"" /proc/self/mountinfo | wc -l')
 	mapfile -t l <<<"$out"
 	[ "${l[0]}" = "CapEff:$(awk '/^CapBnd/ { print $2 }' /proc/self/status)" ]
 	[ "${l[1]}" = Seccomp:0 ]
@@ -699,10 +699,11 @@ cri_security() {
 }
 
 cri_io() {
-	local h=$1 pod cid out
-	pod=$(pod "$h" "p$N-$h")
-	# pid 1 ignores SIGTERM: stop must wait out the grace period, then SIGKILL
-	cid=$(ctr_in "$h" "$pod" "c$N-$h" '{}' sh -c 'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done')
+	local h=$1 pod cid out pj='{"pid":"container"}'
+	pod=$(pod "$h" "p$N-$h" "$pj")
+	# pid 1 of its own pid namespace ignores SIGTERM: stop must wait out the grace
+	# period, then SIGKILL
+	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" sh -c 'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done')
 	run cri exec "$cid" sh -c 'echo out; echo err >&2; exit 3'
 	[ "$status" -eq 3 ]
 	[[ "$output" == *out* ]]

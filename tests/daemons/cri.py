@@ -21,7 +21,7 @@ that handler's options from config.toml (BinaryName, Root).
   cri.py SOCK podip POD           (PodSandboxStatus: the pod's IP, "" without one)
 
 POD_JSON (a pod's security context; pass the same to create as CTR_JSON's "pod"):
-  {"net": "node"|"pod", "pid": "node"|"pod"|"container", "ipc": "node"|"pod",
+  {"net": "node"|"pod", "pid": "node"|"pod"|"container", "ipc": "node"|"pod" (default node, pod, pod),
    "hostname": H, "sysctls": {K: V}, "privileged": bool}
 CTR_JSON: {"pod": POD_JSON, "user": N, "group": N, "groups": [N], "readonly_rootfs": bool,
    "privileged": bool, "add": [CAP], "drop": [CAP], "no_new_privs": bool,
@@ -114,8 +114,9 @@ def f_map(num, mapping):
 
 
 def ns_options(o):
-    # NamespaceOption: network = 1, pid = 2, ipc = 3 (default: NODE network, as before)
-    return (f_int(1, NS_MODE[o.get("net", "node")]) + f_int(2, NS_MODE[o.get("pid", "container")]) +
+    # NamespaceOption: network = 1, pid = 2, ipc = 3 (default: NODE network, the pod's pid
+    # and ipc namespaces)
+    return (f_int(1, NS_MODE[o.get("net", "node")]) + f_int(2, NS_MODE[o.get("pid", "pod")]) +
             f_int(3, NS_MODE[o.get("ipc", "pod")]))
 
 
