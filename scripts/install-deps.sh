@@ -8,7 +8,7 @@ build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-de
 test="bats iproute2 util-linux bsdutils procps python3 runc crun valgrind clang libclang-rt-14-dev hyperfine time strace zstd"
 vm="qemu-system-x86 linux-image-amd64 cpio"
 peers="bats jq gawk bsdutils criu golang-go libseccomp2"
-daemons="containerd docker.io buildah podman skopeo umoci docker-registry apache2-utils curl openssl python3-grpcio"
+daemons="containerd docker.io buildah podman skopeo umoci docker-registry apache2-utils curl openssl python3-grpcio containernetworking-plugins iproute2"
 case "$what" in
 build) pkgs=$build ;;
 test) pkgs="$build $test" ;;

@@ -290,16 +290,20 @@ static bool has_mount_ns(const struct hull_spec *spec)
 	return hull_spec_namespace(spec, HULL_NS_MNT) != NULL;
 }
 
-/* Before pivot "/" must not be shared (pivot_root refuses, and our mounts would leak to
- * the host): rslave by default, rprivate when asked for private or unbindable (an
- * unbindable "/" could not be bound onto itself). The requested propagation is put on
- * the container's "/" in finalize. */
+/* Before the spec mounts, our copy of the host's tree gets linux.rootfsPropagation as
+ * asked (rslave by default), as with runc: with rshared, a bind of a shared host
+ * directory joins its peer group, so mounts made in the container reach the host
+ * (Kubernetes' Bidirectional mount propagation). An unbindable kind is the exception:
+ * the rootfs could not be bound onto itself (runc fails there), so "/" is rprivate
+ * until the container's "/" gets the unbindable flag in finalize. */
 static unsigned long initial_propagation(const char *requested)
 {
 	unsigned long f = hull_mount_propagation_flags(requested);
-	if (f & (MS_PRIVATE | MS_UNBINDABLE))
+	if (!f)
+		return MS_SLAVE | MS_REC;
+	if (f & MS_UNBINDABLE)
 		return MS_PRIVATE | MS_REC;
-	return MS_SLAVE | MS_REC;
+	return f;
 }
 
 int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
@@ -310,8 +314,13 @@ int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *er
 	if (!has_mount_ns(spec))
 		return cgroup_point(ctx, &cg_done, err);
 	/* We are in our own mount namespace: this changes only our copy of the host mounts. */
-	if (mount(NULL, "/", NULL, initial_propagation(spec->linux_.rootfs_propagation), NULL) < 0)
+	unsigned long prop = initial_propagation(spec->linux_.rootfs_propagation);
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return hull_fail(err, errno, "set propagation of /");
+	/* Shared mounts may be left (rshared, or a kind for "/" alone): the rootfs's own
+	 * mount must not be one of them (see hull_private_if_shared_parent). */
+	if (((prop & MS_SHARED) || !(prop & MS_REC)) && hull_private_if_shared_parent(ctx->rootfs, err) < 0)
+		return -1;
 	/* pivot_root needs the new root to be a mount point: bind the rootfs onto itself. */
 	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return hull_fail(err, errno, "bind rootfs %s onto itself", ctx->rootfs);
@@ -341,6 +350,9 @@ int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *er
 static int move_root(const char *rootfs, struct hull_error *err)
 {
 	hull_detach_outside(rootfs);
+	/* Moved onto a shared "/" the rootfs would appear on the host's "/" as well. */
+	if (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+		return hull_fail(err, errno, "make / private");
 	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
 		return hull_fail(err, errno, "move rootfs %s to /", rootfs);
 	if (chroot(".") < 0)
@@ -361,11 +373,16 @@ int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
 			return -1;
 	} else {
 		/* pivot_root(".", ".") stacks the old root on top of the new one; making it
-		 * rslave first keeps the lazy unmount from propagating to the host. */
+		 * rslave first keeps the lazy unmount from propagating to the host. By fd:
+		 * "." still names the new root (our cwd), whose mounts keep their propagation
+		 * (an rshared volume stays a peer of the host's mount). */
+		_cleanup_close_ int old_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (old_root < 0)
+			return hull_fail(err, errno, "open the old root");
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return hull_fail(err, errno, "pivot_root into %s", ctx->rootfs);
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return hull_fail(err, errno, "make old root rslave");
+		if (hull_setattr(old_root, true, 0, 0, MS_SLAVE, "make the old root rslave", err) < 0)
+			return -1;
 		if (umount2(".", MNT_DETACH) < 0)
 			return hull_fail(err, errno, "detach old root");
 	}
@@ -414,8 +431,9 @@ int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *e
 		return -1;
 	if (spec->root_readonly && hull_setattr(root_fd, false, MOUNT_ATTR_RDONLY, 0, 0, "make / read-only", err) < 0)
 		return -1;
+	/* The other kinds were set before the mounts (initial_propagation). */
 	unsigned long prop = hull_mount_propagation_flags(spec->linux_.rootfs_propagation);
-	if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+	if ((prop & MS_UNBINDABLE) && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return hull_fail(err, errno, "linux.rootfsPropagation: set %s on /", spec->linux_.rootfs_propagation);
 	return 0;
 }

@@ -41,7 +41,7 @@ int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *er
 /* pivot_root into the rootfs (or MS_MOVE+chroot) and detach the old root; cwd is "/" after. */
 int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
 /* After pivot: linux.sysctl (while /proc/sys is still writable), readonlyPaths,
- * maskedPaths, a read-only /dev if asked, root.readonly, final rootfsPropagation. */
+ * maskedPaths, a read-only /dev if asked, root.readonly, an unbindable rootfsPropagation. */
 int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
 /* After pivot, process.terminal: bind the pty slave `pty_fd` (opened from the
  * container's devpts) over /dev/console, creating the target if needed. */

@@ -84,6 +84,7 @@ struct hull_mountinfo {
 	char *mountpoint; /* unescaped */
 	char *fstype;
 	char *super_opts;
+	bool shared;      /* optional field "shared:N": a member of a peer group */
 };
 /* This process's /proc/self/mountinfo. Returns the count or -1 (errno set). */
 ssize_t hull_mountinfo_read(struct hull_mountinfo **out);
@@ -91,6 +92,10 @@ void hull_mountinfo_free(struct hull_mountinfo *mi, size_t n);
 /* --no-pivot: lazily unmount every mount that is neither the rootfs (or below it)
  * nor one of its ancestors; best effort, mounts that cannot go are covered. */
 void hull_detach_outside(const char *rootfs);
+/* The mount `path` lies on (the deepest mount point at or above it), when it is shared,
+ * becomes private (this namespace only): the bind of the rootfs onto itself then
+ * stays in this namespace and pivot_root accepts it (runc's rootfsParentMountPrivate). */
+int hull_private_if_shared_parent(const char *path, struct hull_error *err);
 /* Compare absolute paths ignoring repeated and trailing slashes. */
 bool hull_path_is(const char *path, const char *want);
 

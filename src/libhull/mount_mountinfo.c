@@ -1,5 +1,5 @@
-/* mount_mountinfo.c - reading /proc/self/mountinfo: host cgroup mount points and the
- * --no-pivot clean-up of mounts outside the rootfs. */
+/* mount_mountinfo.c - reading /proc/self/mountinfo: host cgroup mount points, the
+ * rootfs's parent mount and the --no-pivot clean-up of mounts outside the rootfs. */
 #define _GNU_SOURCE
 #include "mount_internal.h"
 #include "util.h"
@@ -50,8 +50,12 @@ static bool parse_line(char *line, struct hull_mountinfo *mi)
 		fields[n++] = tok;
 	if (n < 6)
 		return false;
-	while (tok && strcmp(tok, "-") != 0)
+	mi->shared = false;
+	while (tok && strcmp(tok, "-") != 0) {
+		if (strncmp(tok, "shared:", 7) == 0)
+			mi->shared = true;
 		tok = strtok_r(NULL, " \n", &save);
+	}
 	char *fstype = tok ? strtok_r(NULL, " \n", &save) : NULL;
 	char *source = fstype ? strtok_r(NULL, " \n", &save) : NULL;
 	char *super = source ? strtok_r(NULL, " \n", &save) : NULL;
@@ -123,4 +127,23 @@ void hull_detach_outside(const char *rootfs)
 			(void)mount("tmpfs", mp, "tmpfs", MS_RDONLY, "size=0");
 	}
 	hull_mountinfo_free(mi, (size_t)n);
+}
+
+int hull_private_if_shared_parent(const char *path, struct hull_error *err)
+{
+	struct hull_mountinfo *mi = NULL;
+	ssize_t n = hull_mountinfo_read(&mi);
+	if (n < 0)
+		return hull_fail(err, errno, "read /proc/self/mountinfo");
+	/* The deepest mount point above path; of mounts stacked there, the top one (listed last). */
+	ssize_t best = -1;
+	for (ssize_t i = 0; i < n; i++)
+		if (path_within(path, mi[i].mountpoint) &&
+		    (best < 0 || strlen(mi[i].mountpoint) >= strlen(mi[best].mountpoint)))
+			best = i;
+	int r = 0;
+	if (best >= 0 && mi[best].shared && mount(NULL, mi[best].mountpoint, NULL, MS_PRIVATE, NULL) < 0)
+		r = hull_fail(err, errno, "make the mount %s of the rootfs private", mi[best].mountpoint);
+	hull_mountinfo_free(mi, (size_t)n);
+	return r;
 }

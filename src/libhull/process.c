@@ -279,8 +279,15 @@ static void reset_signals(void)
 			sigaction(s, &sa, NULL);
 }
 
+/* Slow path: a new or joined pid namespace, or a new time namespace, only applies to
+ * children, so the init is one more fork away; otherwise the cloned child is the init. */
+static bool slow_path_forks(const struct init_ctx *x)
+{
+	return (x->new_flags & (CLONE_NEWPID | CLONE_NEWTIME)) || (x->joined & (1u << HULL_NS_PID));
+}
+
 /* Slow path: join by path, new userns (maps from the parent), the other new ones,
- * then fork once more when a pid or time namespace only applies to children. */
+ * then fork once more when needed (slow_path_forks). */
 static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 {
 	const struct hull_spec *spec = x->cfg->spec;
@@ -304,7 +311,7 @@ static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 		return hull_fail(err, errno, "unshare namespaces (flags 0x%x)", rest);
 	if ((x->new_flags & CLONE_NEWTIME) && hull_ns_write_time_offsets(spec, err) < 0)
 		return -1;
-	if (!(x->new_flags & (CLONE_NEWPID | CLONE_NEWTIME)) && !(x->joined & (1u << HULL_NS_PID)))
+	if (!slow_path_forks(x))
 		return 0;
 	/* CLONE_PARENT: the real init becomes hull's own child (it can wait for it) and
 	 * this intermediate simply exits. */
@@ -879,7 +886,9 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	close_self_enter(&x); /* the child has its own copies */
 	if (unified_fd >= 0)
 		close(unified_fd);
-	struct spawn_state s = { .first = pid, .init = x.slow ? 0 : pid, .sock = sp[0] };
+	/* When the slow path forks, the init's pid comes with HULL_SYNC_PID. */
+	bool forks = x.slow && slow_path_forks(&x);
+	struct spawn_state s = { .first = pid, .init = forks ? 0 : pid, .sock = sp[0] };
 	int r = 0;
 	if (!x.slow && cfg->spec->linux_.n_net_devices && cb->netns)
 		r = fast_child_netns(cb, pid, err);
@@ -896,8 +905,11 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		close(s.sock);
 		return -1;
 	}
-	if (x.slow)
+	if (forks) { /* clone's pidfd is the intermediate's */
+		if (pidfd >= 0)
+			close(pidfd);
 		pidfd = (int)syscall(SYS_pidfd_open, s.init, 0);
+	}
 	res->pid = s.init;
 	res->pidfd = pidfd;
 	res->sync_fd = s.sock;

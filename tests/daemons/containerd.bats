@@ -3,9 +3,10 @@
 # and by the CRI API (what the kubelet uses).
 #
 # setup_file starts a private containerd (own socket, root, state; CRI's TCP service off,
-# its stream server on 127.0.0.1 only) inside `unshare -m`, so the shims and every rootfs
-# mount live in a mount namespace that dies with them, and imports busybox OCI archives
-# made by tests/lib/oci-image.sh. Two ways to make hull the runtime are exercised:
+# its stream server on 127.0.0.1 only) inside `unshare -m -n`, so the shims, every rootfs
+# mount, the CNI bridge and the pods' network namespaces live in namespaces that die with
+# them, and imports busybox OCI archives made by tests/lib/oci-image.sh (the CRI sandbox
+# image runs tests/daemons/pause.c, built static). Two ways to make hull the runtime are exercised:
 #   - `ctr run --runc-binary $HULL` (the shim's BinaryName option, per container);
 #   - config.toml's CRI runtime "hull" (runtime_type io.containerd.runc.v2, options
 #     BinaryName = $HULL): a pod sandbox with runtime_handler "hull", which is what a
@@ -27,10 +28,19 @@ setup_file() {
 	CTRD_NS=hulltest-$$
 	export CTRD CTRD_NS
 	[ -d /run/containerd ] && CTRD_HAD_RUN=1 || CTRD_HAD_RUN=0
-	export CTRD_HAD_RUN
+	# the CRI plugin keeps pod network namespaces in /var/run/netns (mounted in its own
+	# mount namespace, but the directory is the host's)
+	[ -d /run/netns ] && CTRD_HAD_NETNS=1 || CTRD_HAD_NETNS=0
+	export CTRD_HAD_RUN CTRD_HAD_NETNS
 	write_containerd_config "$CTRD/config.toml"
-	unshare -m --propagation private containerd --config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 &
+	mkdir -p "$CTRD/cni/conf"
+	write_cni_config "$CTRD/cni/conf/10-hulltest.conflist"
+	# the shell execs containerd: $! is containerd's pid (nsenter -n reaches its stream server)
+	unshare -m -n --propagation private sh -c 'ip link set lo up && exec containerd --config "$1"' sh \
+		"$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 &
 	echo $! >"$CTRD/containerd.pid"
+	CTRD_PID=$!
+	export CTRD_PID
 	wait_until 20 ctr -a "$CTRD/c.sock" version >/dev/null 2>&1 || {
 		cat "$CTRD/containerd.log" >&3
 		return 1
@@ -38,15 +48,22 @@ setup_file() {
 	"$DAEMONS_LIB/oci-image.sh" "$CTRD/busybox.tar" "$IMAGE"
 	ctrd image import "$CTRD/busybox.tar" >/dev/null
 	# the CRI plugin's namespace: the sandbox ("pause") image and the busybox image
-	"$DAEMONS_LIB/oci-image.sh" "$CTRD/pause.tar" "$PAUSE_IMAGE" "" '["sleep","2147483647"]'
+	local pause_cmd='["sleep","2147483647"]'
+	if ${CC:-cc} -static -O2 -o "$CTRD/pause" "$BATS_TEST_DIRNAME/pause.c" 2>/dev/null; then
+		export OCI_IMAGE_ADD="$CTRD/pause:pause"
+		pause_cmd='["/pause"]'
+	fi
+	"$DAEMONS_LIB/oci-image.sh" "$CTRD/pause.tar" "$PAUSE_IMAGE" "" "$pause_cmd"
+	unset OCI_IMAGE_ADD
 	ctr -a "$CTRD/c.sock" -n k8s.io image import "$CTRD/pause.tar" >/dev/null
 	ctr -a "$CTRD/c.sock" -n k8s.io image import "$CTRD/busybox.tar" >/dev/null
 }
 
 # The containerd config the suite runs: private paths, no TCP, no metrics/debug listeners.
-# The CRI part (runtimes.hull with BinaryName) is the README's snippet; the rest of its
-# CRI settings only fit this machine (no CNI: host-network pods; no CAP_SYS_RESOURCE:
-# restrict_oom_score_adj).
+# The CRI part (runtimes.hull with BinaryName) is docs/kubernetes.md's snippet; runtimes.runc
+# is Debian's runc under its own Root, for the side-by-side CRI tests; the rest of its CRI
+# settings only fit this machine (CNI plugins from Debian's containernetworking-plugins;
+# no CAP_SYS_RESOURCE: restrict_oom_score_adj).
 write_containerd_config() {
 	cat >"$1" <<EOF
 version = 2
@@ -77,11 +94,15 @@ state = "$CTRD/state"
   restrict_oom_score_adj = true
 
 [plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = "$CTRD/cni/bin"
+  bin_dir = "/usr/lib/cni"
   conf_dir = "$CTRD/cni/conf"
 
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
   runtime_type = "io.containerd.runc.v2"
+
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  BinaryName = "$(command -v runc || echo /usr/sbin/runc)"
+  Root = "$CTRD/runc-cri-runc"
 
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull]
   runtime_type = "io.containerd.runc.v2"
@@ -89,6 +110,17 @@ state = "$CTRD/state"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.hull.options]
   BinaryName = "$HULL"
   Root = "$CTRD/runc-cri"
+EOF
+}
+
+# A bridge network for pods with their own network namespace; the bridge lives in
+# containerd's private network namespace, the address book in $CTRD.
+write_cni_config() {
+	cat >"$1" <<EOF
+{"cniVersion": "1.0.0", "name": "hulltest", "plugins": [
+  {"type": "bridge", "bridge": "hulltest0", "isGateway": true, "ipMasq": false,
+   "ipam": {"type": "host-local", "dataDir": "$CTRD/cni/ipam",
+            "ranges": [[{"subnet": "10.88.77.0/24"}]]}}]}
 EOF
 }
 
@@ -123,6 +155,7 @@ teardown_file() {
 	if [ "$CTRD_HAD_RUN" = 0 ]; then
 		rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc /run/containerd 2>/dev/null
 	fi
+	[ "${CTRD_HAD_NETNS:-1}" = 1 ] || rmdir /run/netns 2>/dev/null
 	# a leak fails the file
 	[ -z "$left" ] || { echo "left behind: $left" >&2; return 1; }
 }
@@ -390,9 +423,10 @@ run_detached() {
 
 # ---- CRI: the runtime from config.toml (runtimes.hull.options.BinaryName) ----------
 
-# cri.py needs Debian's python3 with python3-grpcio (not a pyenv shim without it).
+# cri.py needs Debian's python3 with python3-grpcio (not a pyenv shim without it). It
+# runs in containerd's network namespace: the streaming URLs are on its 127.0.0.1.
 cri() {
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/cri.py" "$CTRD/c.sock" "$@"
+	nsenter -t "$CTRD_PID" -n /usr/bin/python3 "$BATS_TEST_DIRNAME/cri.py" "$CTRD/c.sock" "$@"
 }
 
 need_cri() {
@@ -403,6 +437,56 @@ need_cri() {
 
 cri_status() {
 	cri status "$1" | awk '{ print $1 }'
+}
+
+# The runtimes the side-by-side CRI tests run on: containerd's handlers "hull" ($HULL)
+# and "runc" (Debian's runc), each under its own Root.
+CRI_HANDLERS="hull runc"
+
+cri_root() {
+	case $1 in
+	hull) echo "$CTRD/runc-cri/k8s.io" ;;
+	*) echo "$CTRD/runc-cri-runc/k8s.io" ;;
+	esac
+}
+
+# in_ctrd CMD...: CMD in containerd's mount and network namespaces (where the pods'
+# host paths and the CNI bridge are).
+in_ctrd() {
+	nsenter -t "$CTRD_PID" -m -n "$@"
+}
+
+# pod HANDLER NAME [POD_JSON] -> sandbox id
+pod() {
+	cri runp "$2" "$1" "$CTRD/logs" "/$CTRD_NS-cri" "${3:-"{}"}"
+}
+
+# ctr_in HANDLER POD NAME POD_JSON [CTR_JSON] CMD... -> a started container's id. The pod's
+# JSON goes with every container (the kubelet sends the pod's config with each create).
+ctr_in() {
+	local handler=$1 pod=$2 name=$3 podjson=$4 ctrjson='{}' cid
+	shift 4
+	if [ "${1#\{}" != "$1" ]; then
+		ctrjson=$1
+		shift
+	fi
+	ctrjson=$(jq -c --argjson p "$podjson" '. + {pod: $p}' <<<"$ctrjson")
+	cid=$(cri create "$pod" "$name" "$IMAGE" "$name.log" "/$CTRD_NS-cri" "$handler" "$CTRD/logs" "$ctrjson" "$@") || return 1
+	cri start "$cid" >/dev/null || return 1
+	echo "$cid"
+}
+
+# remove_pod HANDLER POD: stop and remove it with its containers; its state must be gone
+# from the runtime's root, no cgroup left under the CRI cgroup parent.
+remove_pod() {
+	local handler=$1 pod=$2 root
+	root=$(cri_root "$handler")
+	cri stopp "$pod"
+	cri rmp "$pod"
+	[ ! -e "$root/$pod" ] || { echo "$handler left the state of $pod"; return 1; }
+	local cgs
+	cgs=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -path "*/$CTRD_NS-cri/*" 2>/dev/null)
+	[ -z "$cgs" ] || { echo "$handler left cgroups: $cgs"; return 1; }
 }
 
 @test "CRI: a pod with runtime handler \"hull\" runs on BinaryName from config.toml" {
@@ -527,4 +611,163 @@ cri_status() {
 	wait_until 10 eval '! kill -0 '"$init"' 2>/dev/null'
 	wait_until 10 eval '[ ! -e "$CTRD/runc/$CTRD_NS/c$N" ]'
 	rm -f "$sock"
+}
+
+# ---- CRI: what the kubelet asks of a runtime, hull and runc side by side -------------
+# Each scenario runs once per handler in CRI_HANDLERS; a failure names the handler.
+
+cri_namespaces() {
+	local h=$1 pod cid out pj
+	# own network namespace (CNI bridge) with the host's pid namespace: the sandbox joins
+	# its netns by path and keeps no pid namespace (hostPID pods)
+	pj='{"net":"pod","pid":"node"}'
+	pod=$(pod "$h" "p$N-$h" "$pj")
+	local ip
+	ip=$(cri podip "$pod")
+	[[ "$ip" == 10.88.77.* ]]
+	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" sleep 1000)
+	out=$(cri exec "$cid" sh -c 'ip addr show dev eth0; readlink /proc/self/ns/pid')
+	[[ "$out" == *"inet $ip/"* ]]
+	[[ "$out" == *"$(readlink /proc/self/ns/pid)"* ]]
+	remove_pod "$h" "$pod"
+	# hostNetwork, hostPID, hostIPC: containerd's own namespaces
+	pj='{"net":"node","pid":"node","ipc":"node"}'
+	pod=$(pod "$h" "q$N-$h" "$pj")
+	cid=$(ctr_in "$h" "$pod" "d$N-$h" "$pj" sleep 1000)
+	out=$(cri exec "$cid" sh -c 'for n in net pid ipc; do readlink /proc/self/ns/$n; done')
+	[ "$out" = "$(for n in net pid ipc; do readlink "/proc/$CTRD_PID/ns/$n"; done)" ]
+	remove_pod "$h" "$pod"
+}
+
+@test "CRI (hull, runc): pod network via CNI, hostNetwork, hostPID, hostIPC" {
+	need_cri
+	local h
+	for h in $CRI_HANDLERS; do
+		echo "== $h"
+		cri_namespaces "$h"
+	done
+}
+
+cri_security() {
+	local h=$1 pod cid out pj
+	pj='{"net":"pod","sysctls":{"net.ipv4.ip_unprivileged_port_start":"80","kernel.shm_rmid_forced":"1"}}'
+	pod=$(pod "$h" "p$N-$h" "$pj")
+	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" '{"user":1000,"group":1001,"groups":[2000],"readonly_rootfs":true,
+		"drop":["ALL"],"add":["NET_BIND_SERVICE"],"no_new_privs":true,"seccomp":"runtime",
+		"masked":["/proc/keys","/proc/timer_list"],"readonly":["/proc/sys"]}' sleep 1000)
+	out=$(cri exec "$cid" sh -c 'id -u; id -g; echo " $(id -G) "; touch /x 2>/dev/null || echo rootfs-ro
+		grep -E "^(CapBnd|NoNewPrivs|Seccomp):" /proc/self/status | tr -d "\t"
+		wc -c </proc/keys; (echo 0 >/proc/sys/kernel/shm_rmid_forced) 2>/dev/null || echo sys-ro
+		cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shm_rmid_forced')
+	echo "$out"
+	mapfile -t l <<<"$out"
+	[ "${l[0]}" = 1000 ]
+	[ "${l[1]}" = 1001 ]
+	[[ "${l[2]}" == *" 2000 "* ]]
+	[ "${l[3]}" = rootfs-ro ]
+	[ "${l[4]}" = CapBnd:0000000000000400 ]
+	[ "${l[5]}" = NoNewPrivs:1 ]
+	[ "${l[6]}" = Seccomp:2 ]
+	[ "${l[7]}" = 0 ]
+	[ "${l[8]}" = sys-ro ]
+	[ "${l[9]}" = 80 ]
+	[ "${l[10]}" = 1 ]
+	# seccomp Unconfined; a privileged container in a privileged pod: every capability,
+	# no filter, nothing masked
+	cid=$(ctr_in "$h" "$pod" "u$N-$h" "$pj" '{"seccomp":"unconfined"}' sleep 1000)
+	[ "$(cri exec "$cid" sh -c 'grep ^Seccomp: /proc/self/status | tr -d "\t"')" = Seccomp:0 ]
+	remove_pod "$h" "$pod"
+	pj='{"privileged":true}'
+	pod=$(pod "$h" "q$N-$h" "$pj")
+	cid=$(ctr_in "$h" "$pod" "v$N-$h" "$pj" '{"privileged":true}' sleep 1000)
+	out=$(cri exec "$cid" sh -c 'grep -E "^(CapEff|Seccomp):" /proc/self/status | tr -d "\t"
+		awk "\$5 == \"/proc/keys\"" /proc/self/mountinfo | wc -l')
+	mapfile -t l <<<"$out"
+	[ "${l[0]}" = "CapEff:$(awk '/^CapBnd/ { print $2 }' /proc/self/status)" ]
+	[ "${l[1]}" = Seccomp:0 ]
+	[ "${l[2]}" = 0 ]
+	remove_pod "$h" "$pod"
+}
+
+@test "CRI (hull, runc): securityContext: users, groups, read-only rootfs, capabilities, no_new_privs, seccomp, masks, sysctls, privileged" {
+	need_cri
+	local h
+	for h in $CRI_HANDLERS; do
+		echo "== $h"
+		cri_security "$h"
+	done
+}
+
+cri_io() {
+	local h=$1 pod cid out pj='{"pid":"container"}'
+	pod=$(pod "$h" "p$N-$h" "$pj")
+	# pid 1 of its own pid namespace ignores SIGTERM: stop must wait out the grace
+	# period, then SIGKILL
+	cid=$(ctr_in "$h" "$pod" "c$N-$h" "$pj" sh -c 'i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done')
+	run cri exec "$cid" sh -c 'echo out; echo err >&2; exit 3'
+	[ "$status" -eq 3 ]
+	[[ "$output" == *out* ]]
+	# streaming exec through containerd's URL (WebSocket, v4.channel.k8s.io)
+	run cri execs "$cid" sh -c 'echo streamed; exit 4'
+	[ "$status" -eq 4 ]
+	[[ "$output" == *streamed* ]]
+	run cri attach "$cid" 1.5
+	[[ "$output" == *tick* ]]
+	grep -q 'stdout F tick' "$CTRD/logs/c$N-$h.log"
+	local cpu mem
+	read -r cpu mem < <(cri stats "$cid")
+	[ "$cpu" -gt 0 ]
+	[ "$mem" -gt 0 ]
+	local t0=$SECONDS
+	cri stop "$cid" 2
+	[ $((SECONDS - t0)) -ge 2 ]
+	[[ "$(cri status "$cid")" == "EXITED 137 "* ]]
+	cri rm "$cid"
+	remove_pod "$h" "$pod"
+}
+
+@test "CRI (hull, runc): exec sync, streaming exec, attach, logs, stats, stop with a grace period" {
+	need_cri
+	local h
+	for h in $CRI_HANDLERS; do
+		echo "== $h"
+		cri_io "$h"
+	done
+}
+
+cri_propagation() {
+	local h=$1 pod cid out d=$CTRD/prop-$h x
+	for x in priv slave shared; do
+		mkdir -p "$d/$x/later" "$d/$x/inner"
+		# containerd accepts HostToContainer/Bidirectional only from shared mounts
+		in_ctrd sh -c "mount --bind '$d/$x' '$d/$x' && mount --make-shared '$d/$x'"
+	done
+	pod=$(pod "$h" "p$N-$h")
+	cid=$(ctr_in "$h" "$pod" "c$N-$h" '{}' "$(jq -nc --arg d "$d" '{add: ["SYS_ADMIN"], mounts: [
+		{container: "/priv", host: "\($d)/priv", propagation: "private"},
+		{container: "/slave", host: "\($d)/slave", propagation: "rslave"},
+		{container: "/shared", host: "\($d)/shared", propagation: "rshared"}]}')" \
+		sh -c 'mount -t tmpfs inner /shared/inner && mount -t tmpfs inner /priv/inner && sleep 1000')
+	for x in priv slave shared; do
+		in_ctrd mount -t tmpfs later "$d/$x/later"
+	done
+	out=$(cri exec "$cid" sh -c 'for x in priv slave shared; do echo "$x $(awk -v m=/$x/later "\$5 == m" /proc/self/mountinfo | wc -l)"; done')
+	echo "$out"
+	[ "$out" = $'priv 0\nslave 1\nshared 1' ]
+	# only the Bidirectional volume's mount reached the host side
+	wait_until 5 in_ctrd grep -q " $d/shared/inner " /proc/self/mountinfo
+	refute in_ctrd grep -q " $d/priv/inner " /proc/self/mountinfo
+	remove_pod "$h" "$pod"
+	for x in priv slave shared; do
+		in_ctrd umount -R "$d/$x"
+	done
+}
+
+@test "CRI (hull, runc): volume mount propagation None, HostToContainer, Bidirectional" {
+	need_cri
+	local h
+	for h in $CRI_HANDLERS; do
+		echo "== $h"
+		cri_propagation "$h"
+	done
 }

@@ -618,6 +618,35 @@ PY
 	check_no_debris
 }
 
+@test "a namespace joined by path and the host pid namespace (hostPID pod): create knows the init" {
+	# containerd's hostPID pod sandbox: the pod's netns by path, no pid namespace entry.
+	local id out=$BATS_TEST_TMPDIR/hook.pid
+	id=$(hull_id hostpid)
+	set_args sleep 100
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/net" else . end)
+		| .hooks.createRuntime = [{"path":"/bin/sh","args":["sh","-c","jq -r .pid >\"$1\"","sh",$out]}]' \
+		--arg out "$out"
+	hc create --pid-file "$BATS_TEST_TMPDIR/pid" "$id" </dev/null >/dev/null
+	local pid
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	echo "pid file: $pid, state: $(hull state "$id")"
+	[ "$pid" -gt 0 ]
+	[ "$(state_field "$id" pid)" = "$pid" ]
+	[ "$(state_field "$id" status)" = created ]
+	[ "$(cat "$out")" = "$pid" ] # the hooks' state names it too
+	hc start "$id"
+	wait_for_status "$id" running
+	# the workload is that pid, in the host's pid namespace
+	[ "$(readlink "/proc/$pid/ns/pid")" = "$(readlink /proc/self/ns/pid)" ]
+	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 100 " ]
+	hc delete -f "$id"
+	# killed: gone, or a zombie until whoever inherited it reaps it
+	local st
+	st=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || st=gone
+	[[ "$st" == gone || "$st" == Z ]]
+}
+
 @test "a join path that is not a namespace of that type fails cleanly" {
 	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
 	set_args true

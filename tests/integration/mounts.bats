@@ -268,6 +268,35 @@ need_userns_container() {
 	[[ "${lines[2]}" == "$id2 " || "${lines[2]}" == "$id2" ]]
 }
 
+# Kubernetes' Bidirectional mount propagation: containerd asks for rootfsPropagation
+# rshared and a volume with "rbind","rshared". The "host" is a private mount namespace
+# made here (private, so nothing reaches the real host), the volume a shared tmpfs in it.
+@test "rshared: mounts made in the container reach the host, host mounts reach the container" {
+	local src=$BATS_TEST_TMPDIR/bidi id
+	mkdir -p "$src"
+	id=$(hull_id bidi)
+	add_mount "{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"$src\",\"options\":[\"rbind\",\"rshared\"]}"
+	update_config '.linux.rootfsPropagation = "rshared" | .process.capabilities.bounding += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.effective += ["CAP_SYS_ADMIN"] | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	set_args sh -c 'mount -t tmpfs fromct /v/fromct && sleep 60'
+	run unshare -m --propagation private sh -c "
+		mount -t tmpfs bidi '$src' && mount --make-shared '$src' && mkdir '$src/fromct' '$src/fromhost' &&
+		cd '$BUNDLE' && '$HULL' --root '$HULL_ROOT' run -d '$id' </dev/null >/dev/null || exit 1
+		for i in \$(seq 100); do grep -q ' $src/fromct ' /proc/self/mountinfo && break; sleep 0.05; done
+		echo \"host: \$(awk '\$5 == \"$src/fromct\" {print \$9}' /proc/self/mountinfo)\"
+		mount -t tmpfs fromhost '$src/fromhost'
+		pid=\$('$HULL' --root '$HULL_ROOT' state '$id' | jq .pid)
+		echo \"container: \$(awk '\$5 == \"/v/fromhost\" {print \$9}' /proc/\$pid/mountinfo)\"
+		echo \"volume: \$(awk '\$5 == \"/v\" {print \$7, \$8}' /proc/\$pid/mountinfo)\"
+		'$HULL' --root '$HULL_ROOT' delete -f '$id'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "host: tmpfs" ]
+	[ "${lines[1]}" = "container: tmpfs" ]
+	# a peer of the host's mount (runc: shared:N), not a slave of it (shared:N master:M)
+	[[ "${lines[2]}" =~ ^"volume: shared:"[0-9]+" -"$ ]]
+}
+
 @test "remount changes the flags of a mount made earlier" {
 	add_mount '{"destination":"/data","type":"tmpfs","source":"tmpfs"}'
 	add_mount '{"destination":"/data","options":["remount","ro","nosuid"]}'

@@ -8,6 +8,7 @@
 # given (may be ""), becomes the image config's User (the rootfs has a user "app" 1000:1000
 # and a group "app" 1000 for that). CMD_JSON replaces the default Cmd ["sh"] (e.g.
 # '["sleep","2147483647"]' for a CRI sandbox "pause" image). The rootfs comes from make-rootfs.sh (Debian's static busybox).
+# OCI_IMAGE_ADD=FILE:DEST (environment) copies FILE into the rootfs as DEST (e.g. a static pause).
 # No network, no tools beyond tar, sha256sum and jq; output is deterministic for a given busybox.
 set -eu
 archive=${1:?usage: oci-image.sh ARCHIVE NAME [USER [CMD_JSON]]}
@@ -21,6 +22,9 @@ trap 'rm -rf "$work"' EXIT
 "$here/make-rootfs.sh" "$work/rootfs" >/dev/null
 echo 'app:x:1000:1000:app:/tmp:/bin/sh' >>"$work/rootfs/etc/passwd"
 echo 'app:x:1000:' >>"$work/rootfs/etc/group"
+if [ -n "${OCI_IMAGE_ADD:-}" ]; then
+	cp "${OCI_IMAGE_ADD%%:*}" "$work/rootfs/${OCI_IMAGE_ADD#*:}"
+fi
 
 blobs=$work/layout/blobs/sha256
 mkdir -p "$blobs"
