@@ -5,7 +5,7 @@
 # default one, into $(O)/build-netdev (the same sources; STATIC_RUNTIME=no HAVE_MNL=yes
 # override config.mk, as ./configure --disable-static-runtime would set them), and runs the
 # netDevices and features suites with it. Every test makes its own network namespace;
-# the host's network is never touched. Runs as root, under the shared test lock.
+# the host's network is never touched. Runs as root.
 NETDEV_O := $(abspath $(O))/build-netdev
 
 check-netdev:
