@@ -863,7 +863,10 @@ START_TEST(test_default_spec_parses_back)
 		ck_assert_str_eq(s->root_path, "rootfs");
 		ck_assert_uint_eq(s->n_mounts, 7);
 		ck_assert_str_eq(s->mounts[6].destination, "/sys/fs/cgroup");
-		ck_assert_ptr_nonnull(hull_spec_namespace(s, HULL_NS_CGROUP));
+		/* runc 1.1.5's default: no cgroup namespace; ambient = the other sets */
+		ck_assert_ptr_null(hull_spec_namespace(s, HULL_NS_CGROUP));
+		ck_assert_uint_eq(hull_strv_len(s->process.capabilities.ambient), 3);
+		ck_assert_str_eq(s->process.capabilities.ambient[1], "CAP_KILL");
 		ck_assert_uint_eq(hull_strv_len(s->linux_.masked_paths), 11);
 		if (rootless) {
 			ck_assert_ptr_null(hull_spec_namespace(s, HULL_NS_NET));
