@@ -102,7 +102,9 @@ int hull_process_prepare(const struct hull_spec *spec, const struct hull_process
 			 struct hull_error *err);
 /* Last steps and execve (returns only on failure): switch user + caps, seccomp (before
  * the user switch when no_new_privileges is off, else last), set CLOEXEC on every fd
- * >= 3 + keep_fds, final CPU affinity, execve(path, args, env). */
+ * >= 3 + keep_fds, final CPU affinity, execve(path, args, env + extra_env) with the env as
+ * runc's init makes it (a repeated key: first place, last value; HOME from the container's
+ * /etc/passwd, else "/", when env has none). */
 int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
 		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err);
 

@@ -72,6 +72,26 @@ load rootfs-common
 	[ "$output" = sys.dom ]
 }
 
+@test "process.env as runc's init sets it: HOME from /etc/passwd (or /), a repeated key once with its last value (issue 17)" {
+	update_config '.process.env += ["DUP=1","DUP=2"]'
+	set_args env
+	run hrun "$(hull_id envhome)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *HOME=/root* ]]
+	[ "$(grep -c '^DUP=' <<<"$output")" -eq 1 ]
+	[[ "$output" == *DUP=2* ]]
+	# a uid /etc/passwd does not know: HOME=/
+	update_config '.process.user.uid = 4242'
+	run hrun "$(hull_id envhome2)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *HOME=/$'\n'* || "$output" == *HOME=/ ]]
+	# the config's HOME stays
+	update_config '.process.env += ["HOME=/given"]'
+	run hrun "$(hull_id envhome3)"
+	[[ "$output" == *HOME=/given* ]]
+	[ "$(grep -c '^HOME=' <<<"$output")" -eq 1 ]
+}
+
 @test "rlimits: soft and hard limits read back with ulimit" {
 	update_config '.process.rlimits = [{"type":"RLIMIT_NOFILE","soft":100,"hard":200},{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_NPROC","soft":500,"hard":600}]'
 	set_args sh -c 'ulimit -n; ulimit -Hn; ulimit -c; ulimit -u'

@@ -145,6 +145,11 @@ init_pid() {
 	[ "$output" = / ]
 	run hull exec -e HOME=/given "$CT" sh -c 'echo $HOME'
 	[ "$output" = /given ]
+	# a key the config has: the last one wins, in the first one's place (runc's setenv, issue 17)
+	run hull exec -e FROMCFG=x1 -e FROMCFG=x2 "$CT" env
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^FROMCFG=' <<<"$output")" -eq 1 ]
+	[[ "$output" == *FROMCFG=x2* ]]
 	run hull exec -e NOEQUALS "$CT" true
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"invalid environment variable"*NOEQUALS* ]]
