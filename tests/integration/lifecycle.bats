@@ -291,6 +291,17 @@ setup_file() {
 	[ "$output" = from-file ]
 	run hc run -f "$BATS_TEST_TMPDIR/other.json" "$id-f"
 	[ "$output" = from-file ]
+	# create takes it too, as crun's does (issue 17)
+	jq '.annotations.from = "file"' "$BATS_TEST_TMPDIR/other.json" >"$BATS_TEST_TMPDIR/other2.json"
+	run hc create --config "$BATS_TEST_TMPDIR/other2.json" "$id-c"
+	[ "$status" -eq 0 ]
+	[ "$(hc state "$id-c" | jq -r .annotations.from)" = file ]
+	run hc delete -f "$id-c"
+	[ "$status" -eq 0 ]
+	run hc create -f "$BATS_TEST_TMPDIR/other.json" "$id-cf"
+	[ "$status" -eq 0 ]
+	run hc delete -f "$id-cf"
+	[ "$status" -eq 0 ]
 }
 
 # ---- kill / delete -------------------------------------------------------------------
