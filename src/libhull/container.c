@@ -93,6 +93,7 @@ static int load_config(struct create_ctx *cx, struct hull_error *err)
 		return hull_fail(err, -r, "open %s", cfg);
 	if (hull_spec_parse(cx->config_text, cx->config_len, &cx->spec, err) < 0)
 		return -1;
+	hull_spec_check_version(cx->spec->oci_version);
 	const char *root = cx->spec->root_path;
 	if (!root || !*root)
 		return hull_fail(err, EINVAL, "config.json: root.path: required");

@@ -151,3 +151,25 @@ spec_minus_hull_choices() {
 	run "$HULL" --root "$ROOT" create --bundle "$TMP/b" spec-back-$$
 	[[ "$output" != *"config.json:"* ]]
 }
+
+@test "ociVersion: none or any text is taken, as runc 1.1.5 never reads it; not 1.x is warned (issue 17)" {
+	need_create
+	mkdir -p "$TMP/b"
+	"$HULL" spec -b "$TMP/b"
+	local v
+	for v in del 2.0.0 abc; do
+		if [ "$v" = del ]; then
+			jq 'del(.ociVersion)' "$TMP/b/config.json" >"$TMP/c.json"
+		else
+			jq --arg v "$v" '.ociVersion = $v' "$TMP/b/config.json" >"$TMP/c.json"
+		fi
+		# no rootfs: create fails, but not because of config.json
+		run "$HULL" --root "$ROOT" create --bundle "$TMP/b" --config "$TMP/c.json" spec-ver-$$
+		echo "$v: $output"
+		[[ "$output" != *"config.json: ociVersion:"* ]]
+		[[ "$output" == *"rootfs"* ]]
+		if [ "$v" != del ]; then
+			[[ "$output" == *"ociVersion \\\"$v\\\" is not a 1.x version: read as 1.x"* ]]
+		fi
+	done
+}
