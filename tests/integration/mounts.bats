@@ -278,6 +278,15 @@ load rootfs-common
 	[[ "$output" != *shared:* ]]
 }
 
+@test "a relative mount destination goes below / with runc's warning (issue 17)" {
+	add_mount '{"destination":"reldest","type":"tmpfs","source":"tmpfs"}'
+	set_args sh -c "$(mi_cmd /reldest)"
+	run hrun "$(hull_id reldest)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mount destination reldest is not absolute. Support for non-absolute mount destinations will be removed in a future release."* ]]
+	[[ "$output" == *" /reldest "*tmpfs* ]]
+}
+
 @test "a mount without a type that is not a bind mount is refused" {
 	add_mount '{"destination":"/x","source":"foo"}'
 	run hrun "$(hull_id notype)"
