@@ -77,19 +77,17 @@ static bool cap_usable(const char *name, int last_cap)
 /* runc accepts any name and skips, with one warning daemons may grep for, the names it
  * does not know or the kernel lacks: hull does the same (warned here, in the runtime's
  * own process where the warning reaches the caller; hull_caps_apply skips them quietly). */
-int hull_caps_validate(const struct hull_process *p, const char *json_prefix, struct hull_error *err)
+void hull_caps_warn_unusable(const struct hull_process *p)
 {
-	(void)json_prefix;
-	(void)err;
 	if (!p->has_capabilities)
-		return 0;
+		return;
 	int last = last_known_cap();
 	size_t n = 0;
 	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
 		for (char **l = set_list(&p->capabilities, s); l && *l; l++)
 			n += !cap_usable(*l, last);
 	if (n == 0)
-		return 0;
+		return;
 	const char **bad = xcalloc(n, sizeof(*bad));
 	n = 0;
 	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
@@ -110,19 +108,18 @@ int hull_caps_validate(const struct hull_process *p, const char *json_prefix, st
 		}
 	free(bad);
 	hull_warn("ignoring unknown or unavailable capabilities: [%s]", joined);
-	return 0;
 }
 
 /* One set as a bit mask of the capabilities this kernel and our bounding set allow;
  * others are dropped (runc skips what the kernel lacks; a cap we do not hold ourselves
- * could never be granted: warned here). */
+ * could never be granted: warned here). hull_caps_warn_unusable warned of the rest. */
 static uint64_t set_mask(char **list, const char *json, int last_cap)
 {
 	uint64_t mask = 0;
 	for (size_t i = 0; list && list[i]; i++) {
 		int c = cap_number(list[i]);
 		if (c < 0 || c > last_cap)
-			continue; /* hull_caps_validate warned */
+			continue;
 		if (prctl(PR_CAPBSET_READ, c) != 1) {
 			hull_warn("capability %s (process.capabilities.%s) is not in hull's own bounding set, skipped",
 				  list[i], json);
