@@ -123,11 +123,11 @@ static int check_proc_destination(size_t i, const struct hull_mount *m, bool bin
 static int check_mount(const struct hull_spec *spec, size_t i, struct hull_error *err)
 {
 	const struct hull_mount *m = &spec->mounts[i];
-	if (m->destination && m->destination[0] != '/')
-		/* runc's warning, word for word: the mount goes relative to / all the same */
+	if (m->relative_destination)
+		/* runc's warning, word for word (as written): the mount goes below / all the same */
 		hull_warn("mount destination %s is not absolute. Support for non-absolute mount destinations will be "
 			  "removed in a future release.",
-			  m->destination);
+			  m->destination + 1);
 	struct hull_mount_opts o;
 	hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o);
 	int ret = check_options(i, m, &o, err) < 0 || check_idmap_source(i, spec, m, &o, err) < 0 ? -1 : 0;

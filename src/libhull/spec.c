@@ -240,6 +240,7 @@ static int parse_mount(struct hull_json *j, yajl_val v, void *elem)
 		char *abs = xasprintf("/%s", m->destination);
 		free(m->destination);
 		m->destination = abs;
+		m->relative_destination = true;
 	}
 	if (hull_json_get_string(j, v, "type", false, &m->type) < 0 ||
 	    hull_json_get_string(j, v, "source", false, &m->source) < 0 ||

@@ -24,6 +24,7 @@ struct hull_id_mapping {
 
 struct hull_mount {
 	char *destination; /* required, absolute after validation */
+	bool relative_destination; /* it was written without the leading "/" (runc warns) */
 	char *type;        /* may be NULL (bind inferred from options) */
 	char *source;
 	char **options; /* NULL-terminated, may be NULL */

@@ -658,7 +658,9 @@ START_TEST(test_relative_mount_destination)
 	struct hull_spec *s = parse_ok(CFG("'mounts':[{'destination':'data','type':'bind','source':'/x'},"
 					   "{'destination':'/abs'}]"));
 	ck_assert_str_eq(s->mounts[0].destination, "/data");
+	ck_assert(s->mounts[0].relative_destination);
 	ck_assert_str_eq(s->mounts[1].destination, "/abs");
+	ck_assert(!s->mounts[1].relative_destination);
 	ck_assert_ptr_null(s->mounts[1].type);
 	ck_assert_ptr_null(s->mounts[1].options);
 	hull_spec_free(s);
