@@ -19,7 +19,8 @@ struct cli_create_flags {
 	{ "pid-file", 0, CLI_STRING, &(f).pid_file, "specify the file to write the process id to", NULL, false }, \
 	{ "no-pivot", 0, CLI_BOOL, &(f).no_pivot, "do not use pivot root to jail process inside rootfs", NULL, false }, \
 	{ "no-new-keyring", 0, CLI_BOOL, &(f).no_new_keyring, "do not create a new session keyring for the container", NULL, false }, \
-	{ "preserve-fds", 0, CLI_INT, &(f).preserve_fds, "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", NULL, false }
+	{ "preserve-fds", 0, CLI_INT, &(f).preserve_fds, "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", NULL, false }, \
+	{ "config", 'f', CLI_STRING, &(f).config, "path to the config file (crun), defaults to <bundle>/config.json", NULL, false }
 
 /* Validate the flags and fill o (pointers borrow from f). Returns 0 or 1 (reported). */
 int cli_create_opts(struct cli_create_flags *f, struct hull_create_opts *o);

@@ -10,7 +10,6 @@ int cmd_run(const struct cli_command *cmd, int argc, char **argv, struct hull_gl
 		{ "detach", 'd', CLI_BOOL, &f.detach, "detach from the container's process", NULL, false },
 		{ "keep", 0, CLI_BOOL, &f.keep, "do not delete the container after it exits", NULL, false },
 		{ "no-subreaper", 0, CLI_BOOL, &f.no_subreaper, "disable the use of the subreaper used to reap reparented processes", NULL, false },
-		{ "config", 'f', CLI_STRING, &f.config, "path to the config file (crun), defaults to <bundle>/config.json", NULL, false },
 		{ 0 },
 	};
 	struct cli_args a;

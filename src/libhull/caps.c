@@ -56,32 +56,70 @@ static char **set_list(const struct hull_capabilities *c, size_t i)
 	return *(char **const *)((const char *)c + sets[i].offset);
 }
 
-int hull_caps_validate(const struct hull_process *p, const char *json_prefix, struct hull_error *err)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The highest capability number both this build and the running kernel know. */
+static int last_known_cap(void)
+{
+	int last = (int)cap_max_bits() - 1;
+	return last >= N_CAPS ? N_CAPS - 1 : last;
+}
+
+static bool cap_usable(const char *name, int last_cap)
+{
+	int c = cap_number(name);
+	return c >= 0 && c <= last_cap;
+}
+
+/* runc accepts any name and skips, with one warning daemons may grep for, the names it
+ * does not know or the kernel lacks: hull does the same (warned here, in the runtime's
+ * own process where the warning reaches the caller; hull_caps_apply skips them quietly). */
+void hull_caps_warn_unusable(const struct hull_process *p)
 {
 	if (!p->has_capabilities)
-		return 0;
-	for (size_t s = 0; s < ARRAY_SIZE(sets); s++) {
-		char **list = set_list(&p->capabilities, s);
-		for (size_t i = 0; list && list[i]; i++)
-			if (cap_number(list[i]) < 0)
-				return hull_fail(err, 0, "%s.%s[%zu]: unknown capability \"%.100s\"", json_prefix,
-						 sets[s].json, i, list[i]);
-	}
-	return 0;
+		return;
+	int last = last_known_cap();
+	size_t n = 0;
+	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
+		for (char **l = set_list(&p->capabilities, s); l && *l; l++)
+			n += !cap_usable(*l, last);
+	if (n == 0)
+		return;
+	const char **bad = xcalloc(n, sizeof(*bad));
+	n = 0;
+	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
+		for (char **l = set_list(&p->capabilities, s); l && *l; l++)
+			if (!cap_usable(*l, last))
+				bad[n++] = *l;
+	qsort(bad, n, sizeof(*bad), cmp_str);
+	/* Sorted, each name once, in Go's list format: as runc prints it. */
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(bad[i]) + 1;
+	_cleanup_free_ char *joined = xzalloc(len);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(bad[i], bad[i - 1]) != 0) {
+			if (i > 0)
+				strcat(joined, " ");
+			strcat(joined, bad[i]);
+		}
+	free(bad);
+	hull_warn("ignoring unknown or unavailable capabilities: [%s]", joined);
 }
 
 /* One set as a bit mask of the capabilities this kernel and our bounding set allow;
- * others are dropped with a warning (runc skips what the kernel lacks; a cap we do not
- * hold ourselves could never be granted). */
+ * others are dropped (runc skips what the kernel lacks; a cap we do not hold ourselves
+ * could never be granted: warned here). hull_caps_warn_unusable warned of the rest. */
 static uint64_t set_mask(char **list, const char *json, int last_cap)
 {
 	uint64_t mask = 0;
 	for (size_t i = 0; list && list[i]; i++) {
 		int c = cap_number(list[i]);
-		if (c < 0 || c > last_cap) {
-			hull_warn("capability %s (process.capabilities.%s) is unknown to this kernel, skipped", list[i], json);
+		if (c < 0 || c > last_cap)
 			continue;
-		}
 		if (prctl(PR_CAPBSET_READ, c) != 1) {
 			hull_warn("capability %s (process.capabilities.%s) is not in hull's own bounding set, skipped",
 				  list[i], json);
@@ -121,15 +159,16 @@ static int raise_effective(struct hull_error *err)
 	return r < 0 ? hull_fail(err, e, "raise effective capabilities") : 0;
 }
 
+/* The kernel raises an ambient capability only if it is also permitted and inheritable.
+ * runc 1.1.5 carries on without it, silently (its own default spec asks for ambient caps
+ * that are not inheritable): so does hull, with a note at debug level. */
 static int apply_ambient(uint64_t mask, int last_cap, struct hull_error *err)
 {
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return hull_fail(err, errno, "clear ambient capabilities");
 	for (int c = 0; c <= last_cap; c++)
 		if ((mask >> c) & 1 && cap_set_ambient(c, CAP_SET) < 0)
-			return hull_fail(err, errno,
-					 "process.capabilities.ambient: raise %s (it must also be permitted and inheritable)",
-					 cap_names[c]);
+			hull_debug("can't raise ambient capability %s: %s", cap_names[c], strerror(errno));
 	return 0;
 }
 
@@ -138,9 +177,7 @@ int hull_caps_apply(const struct hull_process *p, struct hull_error *err)
 	if (!p->has_capabilities)
 		return 0;
 	const struct hull_capabilities *c = &p->capabilities;
-	int last = (int)cap_max_bits() - 1;
-	if (last >= N_CAPS)
-		last = N_CAPS - 1;
+	int last = last_known_cap();
 	uint64_t m[ARRAY_SIZE(sets)];
 	for (size_t s = 0; s < ARRAY_SIZE(sets); s++)
 		m[s] = set_mask(set_list(c, s), sets[s].json, last);

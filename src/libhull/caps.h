@@ -4,9 +4,10 @@
 
 #include "spec.h"
 
-/* Parent-side: every name is a capability this kernel knows; JSON path on error
- * (e.g. `process.capabilities.bounding[3]: unknown capability "CAP_FOO"`). */
-int hull_caps_validate(const struct hull_process *p, const char *json_prefix, struct hull_error *err);
+/* Parent-side, as runc 1.1.5: names that are no capability, or that this kernel lacks,
+ * are not refused but warned of, in one line runc's words
+ * (`ignoring unknown or unavailable capabilities: [CAP_BAR CAP_FOO]`); apply skips them. */
+void hull_caps_warn_unusable(const struct hull_process *p);
 /* Drop the bounding set, then set effective/permitted/inheritable, then ambient.
  * Called after the uid switch (with PR_SET_KEEPCAPS held). */
 int hull_caps_apply(const struct hull_process *p, struct hull_error *err);

@@ -68,8 +68,7 @@ static int validate_spec(const struct hull_spec *spec, struct hull_error *err)
 		return hull_fail(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (hull_ns_validate(spec, err) < 0)
 		return hull_error_prefix(err, "config.json");
-	if (spec->process.has_capabilities && hull_caps_validate(&spec->process, "process.capabilities", err) < 0)
-		return -1;
+	hull_caps_warn_unusable(&spec->process);
 	if (hull_attrs_validate(spec, err) < 0 || hull_rootfs_validate(spec, err) < 0 ||
 	    hull_netdev_validate(spec, err) < 0)
 		return -1;
@@ -95,6 +94,7 @@ static int load_config(struct create_ctx *cx, struct hull_error *err)
 		return hull_fail(err, -r, "open %s", cfg);
 	if (hull_spec_parse(cx->config_text, cx->config_len, &cx->spec, err) < 0)
 		return -1;
+	hull_spec_check_version(cx->spec->oci_version);
 	const char *root = cx->spec->root_path;
 	if (!root || !*root)
 		return hull_fail(err, EINVAL, "config.json: root.path: required");

@@ -127,8 +127,7 @@ static int build_process(struct exec_ctx *x, struct hull_error *err)
 	if (x->proc.uid == UINT32_MAX || x->proc.gid == UINT32_MAX)
 		return hull_fail_plain(err, EINVAL, "process.user: %" PRIu32 ":%" PRIu32 " is not a valid uid:gid",
 				       x->proc.uid, x->proc.gid);
-	if (x->proc.has_capabilities && hull_caps_validate(&x->proc, "process.capabilities", err) < 0)
-		return -1;
+	hull_caps_warn_unusable(&x->proc);
 	/* The LSM checks look at spec->process: lend them ours for the call. */
 	struct hull_spec *spec = x->c->spec;
 	struct hull_process saved = spec->process;

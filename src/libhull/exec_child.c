@@ -174,36 +174,6 @@ static int child_cwd_and_path(struct exec_child *x, char **path, struct hull_err
 	return hull_process_lookpath(p->args[0], p->env, path, err);
 }
 
-/* runc's rule: without HOME in the env, the user's home from the container's
- * /etc/passwd, else "/". NULL when the env has one. */
-static char *home_env(const struct hull_process *p)
-{
-	for (size_t i = 0; p->env && p->env[i]; i++)
-		if (hull_str_has_prefix(p->env[i], "HOME="))
-			return NULL;
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	char line[1024];
-	while (f && fgets(line, sizeof(line), f)) {
-		/* name:password:uid:gid:gecos:home:shell */
-		char *field[7] = { 0 }, *tok = line;
-		size_t n = 0;
-		for (char *q = line; n < 7; q++) {
-			if (*q == ':' || *q == '\n' || *q == '\0') {
-				bool end = *q != ':';
-				*q = '\0';
-				field[n++] = tok;
-				tok = q + 1;
-				if (end)
-					break;
-			}
-		}
-		char *e;
-		if (n >= 6 && *field[2] && strtoul(field[2], &e, 10) == p->uid && !*e && *field[5])
-			return xasprintf("HOME=%s", field[5]);
-	}
-	return xstrdup("HOME=/");
-}
-
 static int child_main(struct exec_child *x, struct hull_error *err)
 {
 	const struct exec_spawn_cfg *cfg = x->cfg;
@@ -235,12 +205,9 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	_cleanup_free_ char *path = NULL;
 	if (child_identity(x, err) < 0 || child_terminal(x, err) < 0 || child_cwd_and_path(x, &path, err) < 0)
 		return -1;
-	_cleanup_free_ char *home = home_env(cfg->p);
-	char *extra[2] = { home, NULL };
 	prctl(PR_SET_PDEATHSIG, 0);
 	hull_trace("setns_init: about to exec %s", path);
-	return hull_process_exec(cfg->p, path, cfg->seccomp, !cfg->c->setgroups_denied, cfg->preserve_fds, extra,
-				 err);
+	return hull_process_exec(cfg->p, path, cfg->seccomp, !cfg->c->setgroups_denied, cfg->preserve_fds, NULL, err);
 }
 
 static __attribute__((noreturn)) void child_run(const struct exec_spawn_cfg *cfg, int sock)

@@ -261,11 +261,7 @@ static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t id
 	_cleanup_free_ char *what = xasprintf("mounts[%zu]: mount %s on %s", idx,
 					      m->source ? m->source : (m->type ? m->type : "none"), m->destination);
 	struct hull_mount_opts o;
-	size_t bad = 0;
-	if (hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o, &bad) != HULL_MOUNT_OPT_OK) {
-		hull_mount_opts_clear(&o);
-		return hull_fail(err, EINVAL, "%s: bad option \"%s\"", what, m->options[bad]);
-	}
+	hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o);
 	bool cgroup = !o.remount && !o.bind && (is_type(m, "cgroup") || is_type(m, "cgroup2"));
 	/* A cgroup mount shows the cgroups we are in (and needs our cgroup namespace); a
 	 * tmpcopyup copy may be big and its pages stay charged to the memory cgroup that
@@ -399,11 +395,10 @@ static int finalize_dev(const struct hull_spec *spec, int root_fd, struct hull_e
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct hull_mount *m = &spec->mounts[i];
 		struct hull_mount_opts o;
-		size_t bad;
 		if (!hull_path_is(m->destination, "/dev") || hull_mount_is_bind(m))
 			continue;
-		if (hull_mount_opts_parse(m->options, false, &o, &bad) == HULL_MOUNT_OPT_OK)
-			ro = (o.attr_set & MOUNT_ATTR_RDONLY) != 0;
+		hull_mount_opts_parse(m->options, false, &o);
+		ro = (o.attr_set & MOUNT_ATTR_RDONLY) != 0;
 		hull_mount_opts_clear(&o);
 	}
 	if (!ro)

@@ -27,17 +27,10 @@ struct hull_mount_opts {
 	size_t n_ignored;
 };
 
-enum hull_mount_opt_error {
-	HULL_MOUNT_OPT_OK = 0,
-	HULL_MOUNT_OPT_UNKNOWN,    /* a bind mount got an option that is not a mount flag */
-	HULL_MOUNT_OPT_CONFLICT,   /* e.g. two propagation kinds */
-};
-
 /* Split `options` (NULL-terminated, may be NULL). `bind` says whether the mount is a
- * bind mount already by its type; the options may make it one too. On failure,
- * *bad is the index of the offending option. */
-enum hull_mount_opt_error hull_mount_opts_parse(char *const *options, bool bind, struct hull_mount_opts *out,
-						size_t *bad);
+ * bind mount already by its type; the options may make it one too. Any option is
+ * taken, as runc takes it: what is no mount flag is filesystem data. */
+void hull_mount_opts_parse(char *const *options, bool bind, struct hull_mount_opts *out);
 void hull_mount_opts_clear(struct hull_mount_opts *o);
 /* Propagation option name ("rshared", "private", ...) -> MS_* flags incl. MS_REC; 0 if unknown. */
 unsigned long hull_mount_propagation_flags(const char *name);

@@ -154,7 +154,7 @@ static void apply_attr(uint64_t *set, uint64_t *clr, const struct opt *o)
 	*clr = (*clr & ~o->set) | o->clr;
 }
 
-static enum hull_mount_opt_error apply_one(const struct opt *o, struct hull_mount_opts *out)
+static void apply_one(const struct opt *o, struct hull_mount_opts *out)
 {
 	switch (o->kind) {
 	case OPT_ATTR:
@@ -166,8 +166,7 @@ static enum hull_mount_opt_error apply_one(const struct opt *o, struct hull_moun
 		out->has_rattr = true;
 		break;
 	case OPT_PROPAGATION:
-		if (out->propagation && out->propagation != o->set)
-			return HULL_MOUNT_OPT_CONFLICT;
+		/* runc applies each in turn: the last one decides */
 		out->propagation = o->set;
 		out->propagation_rec = o->rec;
 		break;
@@ -198,40 +197,25 @@ static enum hull_mount_opt_error apply_one(const struct opt *o, struct hull_moun
 	case OPT_NOOP:
 		break;
 	}
-	return HULL_MOUNT_OPT_OK;
 }
 
-enum hull_mount_opt_error hull_mount_opts_parse(char *const *options, bool bind, struct hull_mount_opts *out,
-						size_t *bad)
+void hull_mount_opts_parse(char *const *options, bool bind, struct hull_mount_opts *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->bind = bind;
 	for (size_t i = 0; options && options[i]; i++) {
 		const char *name = options[i];
 		const struct opt *o = find_opt(name);
-		enum hull_mount_opt_error r = HULL_MOUNT_OPT_OK;
 		if (o)
-			r = apply_one(o, out);
+			apply_one(o, out);
 		else if ((name[0] == 'x' || name[0] == 'X') && name[1] == '-')
 			out->n_ignored++;
 		else
 			strv_push(&out->data, name);
-		if (r != HULL_MOUNT_OPT_OK) {
-			*bad = i;
-			return r;
-		}
 	}
-	/* A bind mount has no filesystem to hand data options to: an unknown name there is
-	 * a typo, not a filesystem option. Find the first one for the error. */
-	if (out->bind && out->data) {
-		for (size_t i = 0; options[i]; i++)
-			if (strcmp(options[i], out->data[0]) == 0) {
-				*bad = i;
-				break;
-			}
-		return HULL_MOUNT_OPT_UNKNOWN;
-	}
-	return HULL_MOUNT_OPT_OK;
+	/* On a bind mount, data options ("mode=755", "size=1k") have no filesystem to go to:
+	 * runc hands them to mount(2), which ignores them for MS_BIND; hull keeps them in
+	 * out->data and make_tree ignores them the same way. */
 }
 
 void hull_mount_opts_clear(struct hull_mount_opts *o)

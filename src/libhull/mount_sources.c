@@ -39,10 +39,8 @@ int hull_mount_sources_open(const struct hull_spec *spec, int **trees, struct hu
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const struct hull_mount *m = &spec->mounts[i];
 		struct hull_mount_opts o;
-		size_t bad;
-		/* Bad options are reported by the init, naming the mount, as before. */
-		if (hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o, &bad) != HULL_MOUNT_OPT_OK ||
-		    !wants_tree(m, &o)) {
+		hull_mount_opts_parse(m->options, hull_mount_is_bind(m), &o);
+		if (!wants_tree(m, &o)) {
 			hull_mount_opts_clear(&o);
 			continue;
 		}

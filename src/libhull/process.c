@@ -187,15 +187,63 @@ int hull_process_prepare(const struct hull_spec *spec, const struct hull_process
 	return hull_process_lookpath(p->args[0], p->env, path, err);
 }
 
-/* env + extra (both NULL-terminated; extra may be NULL). */
-static char **merge_env(char *const *env, char *const *extra)
+/* runc's rule: without HOME in the env, the user's home from the container's
+ * /etc/passwd, else "/". NULL when the env has one. */
+static char *home_env(const struct hull_process *p, char *const *env)
 {
-	size_t n = hull_strv_len(env), m = hull_strv_len(extra);
-	char **v = xcalloc(n + m + 1, sizeof(char *));
+	for (size_t i = 0; env[i]; i++)
+		if (hull_str_has_prefix(env[i], "HOME="))
+			return NULL;
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	char line[1024];
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *field[7] = { 0 }, *tok = line;
+		size_t n = 0;
+		for (char *q = line; n < 7; q++) {
+			if (*q == ':' || *q == '\n' || *q == '\0') {
+				bool end = *q != ':';
+				*q = '\0';
+				field[n++] = tok;
+				tok = q + 1;
+				if (end)
+					break;
+			}
+		}
+		char *e;
+		if (n >= 6 && *field[2] && strtoul(field[2], &e, 10) == p->uid && !*e && *field[5])
+			return xasprintf("HOME=%s", field[5]);
+	}
+	return xstrdup("HOME=/");
+}
+
+/* "K=V" entries with the same K as `e`'s, or -1. */
+static ssize_t env_find(char **v, size_t n, const char *e)
+{
+	size_t klen = strcspn(e, "=");
 	for (size_t i = 0; i < n; i++)
-		v[i] = env[i];
-	for (size_t i = 0; i < m; i++)
-		v[n + i] = extra[i];
+		if (strncmp(v[i], e, klen) == 0 && v[i][klen] == '=')
+			return (ssize_t)i;
+	return -1;
+}
+
+/* The process's env, then extra, as runc's init sets them (one setenv each): a key
+ * given twice (the config's and exec --env's) keeps its first place and its last
+ * value; then HOME. */
+char **hull_process_env(const struct hull_process *p, char *const *extra, char **home)
+{
+	size_t n = hull_strv_len(p->env), k = hull_strv_len(extra), m = 0;
+	char **v = xcalloc(n + k + 2, sizeof(char *));
+	for (size_t i = 0; i < n + k; i++) {
+		char *e = i < n ? p->env[i] : extra[i - n];
+		ssize_t at = env_find(v, m, e);
+		if (at >= 0)
+			v[at] = e;
+		else
+			v[m++] = e;
+	}
+	*home = home_env(p, v);
+	v[m] = *home;
 	return v;
 }
 
@@ -229,12 +277,10 @@ void hull_process_seal_fds(int keep_fds)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-int hull_process_execve(const struct hull_process *p, const char *path, char *const *extra_env,
-			struct hull_error *err)
+int hull_process_execve(const struct hull_process *p, const char *path, char *const *env, struct hull_error *err)
 {
 	if (hull_attrs_final_affinity(p, err) < 0)
 		return -1;
-	_cleanup_free_ char **env = merge_env(p->env, extra_env);
 	execve(path, p->args, env);
 	return hull_fail(err, errno, "exec: \"%s\": %s", p->args[0], strerror(errno));
 }
@@ -242,10 +288,13 @@ int hull_process_execve(const struct hull_process *p, const char *path, char *co
 int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
 		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err)
 {
+	/* HOME comes from the container's /etc/passwd: read it while still root. */
+	_cleanup_free_ char *home = NULL;
+	_cleanup_free_ char **env = hull_process_env(p, extra_env, &home);
 	if (hull_process_lockdown(p, seccomp, setgroups_allowed, err) < 0)
 		return -1;
 	hull_process_seal_fds(keep_fds);
-	return hull_process_execve(p, path, extra_env, err);
+	return hull_process_execve(p, path, env, err);
 }
 
 /* ---- the init (child side) ------------------------------------------------------- */
@@ -520,6 +569,15 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 	if (fifo < 0)
 		return hull_fail(err, errno, "move the exec fifo fd");
 	close(x->state_dirfd);
+	char listen_fds[32], *extra[3] = { NULL, NULL, NULL };
+	if (cfg->listen_fds > 0) {
+		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", cfg->listen_fds);
+		extra[0] = listen_fds;
+		extra[1] = (char *)"LISTEN_PID=1";
+	}
+	/* HOME comes from the container's /etc/passwd: read it while still root. */
+	_cleanup_free_ char *home = NULL;
+	_cleanup_free_ char **env = hull_process_env(&cfg->spec->process, extra, &home);
 	if (hull_process_lockdown(&cfg->spec->process, cfg->seccomp, !x->setgroups_denied, err) < 0)
 		return -1;
 	hull_process_seal_fds(keep_fds);
@@ -529,13 +587,7 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 		return -1;
 	if (write(fifo, "0", 1) != 1)
 		return hull_fail(err, errno, "write exec fifo");
-	char listen_fds[32], *extra[3] = { NULL, NULL, NULL };
-	if (cfg->listen_fds > 0) {
-		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", cfg->listen_fds);
-		extra[0] = listen_fds;
-		extra[1] = (char *)"LISTEN_PID=1";
-	}
-	return hull_process_execve(&cfg->spec->process, path, extra, err);
+	return hull_process_execve(&cfg->spec->process, path, env, err);
 }
 
 /* Slow path with linux.netDevices: our netns exists only now (joined or unshared after

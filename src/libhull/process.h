@@ -119,8 +119,8 @@ int hull_process_commit_init(const struct hull_init_result *res, struct hull_err
  * resolving args[0] on PATH from process.env. *path gets the executable's path. */
 int hull_process_prepare(const struct hull_spec *spec, const struct hull_process *p, char **path,
 			 struct hull_error *err);
-/* Last steps and execve (returns only on failure): hull_process_lockdown(),
- * hull_process_seal_fds(keep_fds), hull_process_execve(). */
+/* Last steps and execve (returns only on failure): hull_process_env(),
+ * hull_process_lockdown(), hull_process_seal_fds(keep_fds), hull_process_execve(). */
 int hull_process_exec(const struct hull_process *p, const char *path, struct hull_seccomp_filter *seccomp,
 		      bool setgroups_allowed, int keep_fds, char *const *extra_env, struct hull_error *err);
 /* Switch user + caps and load seccomp (before the user switch when no_new_privileges
@@ -130,7 +130,12 @@ int hull_process_lockdown(const struct hull_process *p, struct hull_seccomp_filt
 /* Clear CLOEXEC on fds 3 .. 3 + keep_fds - 1 (passed to the process), set it on all above. */
 void hull_process_seal_fds(int keep_fds);
 /* Final CPU affinity, execve(path, args, env + extra_env); returns only on failure. */
-int hull_process_execve(const struct hull_process *p, const char *path, char *const *extra_env,
+/* The env execve gets, as runc's init makes it: process.env then extra_env, a repeated
+ * key in its first place with its last value, HOME from the container's /etc/passwd
+ * (else "/") when there is none. Strings are borrowed; *home owns the one it adds.
+ * Call it while the container's root can still read /etc/passwd (before lockdown). */
+char **hull_process_env(const struct hull_process *p, char *const *extra_env, char **home);
+int hull_process_execve(const struct hull_process *p, const char *path, char *const *env,
 			struct hull_error *err);
 
 /* Resolve a command like Go's exec.LookPath with PATH from env (default PATH when

@@ -197,9 +197,12 @@ int hull_attrs_apply_container(const struct hull_spec *spec, struct hull_error *
 	/* Only with a uts namespace of its own (spec.c checked): this is the container's name. */
 	if (spec->hostname && *spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return hull_fail(err, errno, "hostname: sethostname \"%s\"", spec->hostname);
-	if (spec->domainname && *spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+	/* linux.sysctl was written by hull_rootfs_finalize, before /proc/sys became read-only.
+	 * runc writes it after the domainname field: a kernel.domainname there wins. */
+	bool sysctl_domain = hull_kv_get(spec->linux_.sysctl, spec->linux_.n_sysctl, "kernel.domainname") != NULL;
+	if (spec->domainname && *spec->domainname && !sysctl_domain &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
 		return hull_fail(err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
-	/* linux.sysctl was written by hull_rootfs_finalize, before /proc/sys became read-only. */
 	return 0;
 }
 

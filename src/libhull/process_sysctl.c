@@ -38,34 +38,36 @@ static bool valid_key(const char *k)
 	return true;
 }
 
+/* Which keys a container may set, as runc 1.1.5 decides it (its messages, which
+ * clients may match on, after the JSON path): only what the container's own
+ * namespaces isolate. kernel.hostname has the hostname field instead; kernel.domainname
+ * is taken whatever the domainname field says (the sysctl is written last and wins). */
 static int check_key(const struct hull_spec *spec, const char *k, struct hull_error *err)
 {
+	/* Stricter than runc, for safety: the key becomes a path under /proc/sys. */
 	if (!valid_key(k))
 		return hull_fail(err, 0, "linux.sysctl[\"%.100s\"]: invalid sysctl name", k);
-	enum hull_ns_type need;
-	if (hull_str_has_prefix(k, "net."))
-		need = HULL_NS_NET;
-	else if (in_list(ipc_keys, k) || hull_str_has_prefix(k, "fs.mqueue."))
-		need = HULL_NS_IPC;
-	else if (in_list(uts_keys, k))
-		need = HULL_NS_UTS;
-	else
-		return hull_fail(err, 0,
-				 "linux.sysctl[\"%.100s\"]: not allowed: this key is not isolated by a namespace and "
-				 "would change the host (only net.*, the ipc keys and kernel.hostname/domainname are)",
-				 k);
-	/* Two sources for one value would depend on the order hull applies them in. */
-	if ((strcmp(k, "kernel.hostname") == 0 && spec->hostname && *spec->hostname) ||
-	    (strcmp(k, "kernel.domainname") == 0 && spec->domainname && *spec->domainname))
-		return hull_fail(err, 0, "linux.sysctl[\"%.100s\"]: conflicts with the %s field; set only one", k,
-				 k[7] == 'h' ? "hostname" : "domainname");
-	const struct hull_namespace *ns = hull_spec_namespace(spec, need);
-	if (!ns)
-		return hull_fail(err, 0, "linux.sysctl[\"%.100s\"]: needs a %s namespace of its own in linux.namespaces", k,
-				 hull_ns_type_name(need));
-	if (need == HULL_NS_NET && is_host_netns(ns->path))
-		return hull_fail(err, 0, "linux.sysctl[\"%.100s\"]: the container joins the host's network namespace", k);
-	return 0;
+	if (in_list(ipc_keys, k) || hull_str_has_prefix(k, "fs.mqueue.")) {
+		if (!hull_spec_namespace(spec, HULL_NS_IPC))
+			return hull_fail_plain(err, 0, "linux.sysctl: sysctl \"%.100s\" is not allowed in the hosts ipc namespace",
+					       k);
+		return 0;
+	}
+	if (hull_str_has_prefix(k, "net.")) {
+		const struct hull_namespace *ns = hull_spec_namespace(spec, HULL_NS_NET);
+		if (!ns || is_host_netns(ns->path))
+			return hull_fail_plain(err, 0, "linux.sysctl: sysctl \"%.100s\" not allowed in host network namespace",
+					       k);
+		return 0;
+	}
+	if (in_list(uts_keys, k) && hull_spec_namespace(spec, HULL_NS_UTS)) {
+		if (strcmp(k, "kernel.domainname") == 0)
+			return 0;
+		return hull_fail_plain(err, 0,
+				       "linux.sysctl: sysctl \"%.100s\" is not allowed as it conflicts with the OCI \"hostname\" field",
+				       k);
+	}
+	return hull_fail_plain(err, 0, "linux.sysctl: sysctl \"%.100s\" is not in a separate kernel namespace", k);
 }
 
 int hull_sysctl_validate(const struct hull_spec *spec, struct hull_error *err)

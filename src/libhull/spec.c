@@ -199,17 +199,17 @@ bool spec_valid_cpu_list(const char *s)
 
 /* ---- top-level sections ----------------------------------------------------------------- */
 
-/* ociVersion: any 1.x is accepted; other majors may change meanings under us. */
-static int check_version(struct hull_json *j, const char *v)
+/* ociVersion: runc 1.1.5 never reads it, so a config without one, or with any text
+ * there, runs. Not 1.x: other majors may mean other things: say so, and read it as 1.x. */
+void hull_spec_check_version(const char *v)
 {
+	if (!v)
+		return;
 	const char *p = v;
 	while (*p >= '0' && *p <= '9')
 		p++;
-	if (p == v || (*p && *p != '.' && *p != '-' && *p != '+'))
-		return hull_json_fail_at(j, "ociVersion", "invalid version \"%.100s\"", v);
-	if (p - v != 1 || v[0] != '1')
-		return hull_json_fail_at(j, "ociVersion", "unsupported version \"%.100s\" (hull supports 1.x)", v);
-	return 0;
+	if (p - v != 1 || v[0] != '1' || (*p && *p != '.' && *p != '-' && *p != '+'))
+		hull_warn("config.json: ociVersion \"%.100s\" is not a 1.x version: read as 1.x", v);
 }
 
 static int parse_root(struct hull_json *j, yajl_val top, struct hull_spec *s)
@@ -240,6 +240,7 @@ static int parse_mount(struct hull_json *j, yajl_val v, void *elem)
 		char *abs = xasprintf("/%s", m->destination);
 		free(m->destination);
 		m->destination = abs;
+		m->relative_destination = true;
 	}
 	if (hull_json_get_string(j, v, "type", false, &m->type) < 0 ||
 	    hull_json_get_string(j, v, "source", false, &m->source) < 0 ||
@@ -314,8 +315,7 @@ static int parse_spec(struct hull_json *j, yajl_val top, struct hull_spec *s)
 {
 	if (hull_json_want_object(j, top) < 0)
 		return -1;
-	if (hull_json_get_string(j, top, "ociVersion", true, &s->oci_version) < 0 ||
-	    check_version(j, s->oci_version) < 0)
+	if (hull_json_get_string(j, top, "ociVersion", false, &s->oci_version) < 0)
 		return -1;
 	if (parse_root(j, top, s) < 0 ||
 	    spec_object_array(j, top, "mounts", false, sizeof(struct hull_mount), (void **)&s->mounts, &s->n_mounts,

@@ -24,6 +24,7 @@ struct hull_id_mapping {
 
 struct hull_mount {
 	char *destination; /* required, absolute after validation */
+	bool relative_destination; /* it was written without the leading "/" (runc warns) */
 	char *type;        /* may be NULL (bind inferred from options) */
 	char *source;
 	char **options; /* NULL-terminated, may be NULL */
@@ -362,6 +363,9 @@ void hull_resources_clear(struct hull_resources *r);
 /* Lookups used by several modules. */
 const struct hull_namespace *hull_spec_namespace(const struct hull_spec *spec, enum hull_ns_type type);
 const char *hull_ns_type_name(enum hull_ns_type type); /* "pid", "network", ... (spec names) */
+/* ociVersion is not required and never refused (runc 1.1.5 does not read it); one that
+ * is not 1.x gets a warning. For create (not every command that reads the config). */
+void hull_spec_check_version(const char *oci_version);
 const char *hull_kv_get(const struct hull_kv *kv, size_t n, const char *key);
 
 #endif

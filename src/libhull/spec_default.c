@@ -1,4 +1,7 @@
-/* spec_default.c - the default config.json `hull spec` writes (runc's example spec). */
+/* spec_default.c - the default config.json `hull spec` writes: runc 1.1.5's example spec
+ * (scripts and runc's own test suite build on it), except the hostname ("hull") and the
+ * extra masked /sys/devices/virtual/powercap (RAPL energy counters leak what other
+ * processes compute, CVE-2020-8694; later runc masks it too). */
 #define _GNU_SOURCE
 #include "json.h"
 #include "util.h"
@@ -32,7 +35,9 @@ static const char *const masked_paths[] = { "/proc/acpi",	  "/proc/asound",	 "/p
 					    "/proc/scsi",	  "/sys/devices/virtual/powercap", NULL };
 static const char *const readonly_paths[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 					      NULL };
-static const char *const namespaces[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
+/* No cgroup namespace, as runc's: the container then sees its cgroup path as the host
+ * names it, and a client that adds {"type":"cgroup"} itself must not meet a duplicate. */
+static const char *const namespaces[] = { "pid", "network", "ipc", "uts", "mount", NULL };
 
 static void gen_process(yajl_gen g)
 {
@@ -52,6 +57,9 @@ static void gen_process(yajl_gen g)
 	hull_jgen_kstrv(g, "bounding", default_caps);
 	hull_jgen_kstrv(g, "effective", default_caps);
 	hull_jgen_kstrv(g, "permitted", default_caps);
+	/* Not inheritable, so the kernel raises none of them: kept because runc writes them
+	 * (and silently goes without them; hull_caps_apply does the same). */
+	hull_jgen_kstrv(g, "ambient", default_caps);
 	yajl_gen_map_close(g);
 	hull_jgen_key(g, "rlimits");
 	yajl_gen_array_open(g);

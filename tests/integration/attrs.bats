@@ -27,21 +27,69 @@ load rootfs-common
 	[ "$(cat /proc/sys/kernel/shmmax)" != 123456789 ]
 }
 
-@test "sysctl outside the container's namespaces is refused with the key, no debris" {
+@test "sysctl outside the container's namespaces is refused with runc's message, no debris" {
 	update_config '.linux.sysctl = {"vm.swappiness":"10"}'
 	run hrun "$(hull_id sysbad)"
 	expect_clean_failure
-	[[ "$output" == *'linux.sysctl[\"vm.swappiness\"]: not allowed'* ]]
+	[[ "$output" == *'linux.sysctl: sysctl \"vm.swappiness\" is not in a separate kernel namespace'* ]]
 
 	update_config '.linux.sysctl = {"net.ipv4.ip_forward":"1"} | .linux.namespaces |= map(select(.type != "network"))'
 	run hrun "$(hull_id sysnonet)"
 	expect_clean_failure
-	[[ "$output" == *'linux.sysctl[\"net.ipv4.ip_forward\"]: needs a network namespace'* ]]
+	[[ "$output" == *'sysctl \"net.ipv4.ip_forward\" not allowed in host network namespace'* ]]
 
 	update_config '.linux.namespaces += [{"type":"network","path":"/proc/self/ns/net"}]'
 	run hrun "$(hull_id syshostnet)"
 	expect_clean_failure
-	[[ "$output" == *"host's network namespace"* ]]
+	[[ "$output" == *'sysctl \"net.ipv4.ip_forward\" not allowed in host network namespace'* ]]
+
+	update_config '.linux.sysctl = {"kernel.shmmax":"123456789"} | .linux.namespaces |= map(select(.type != "ipc"))'
+	run hrun "$(hull_id sysnoipc)"
+	expect_clean_failure
+	[[ "$output" == *'sysctl \"kernel.shmmax\" is not allowed in the hosts ipc namespace'* ]]
+}
+
+@test "uts sysctls as runc 1.1.5: kernel.hostname refused, kernel.domainname taken and wins (issue 17)" {
+	# kernel.hostname would bypass the hostname field: refused, with or without that field
+	update_config '.linux.sysctl = {"kernel.hostname":"sys.host"} | del(.hostname)'
+	run hrun "$(hull_id syshost)"
+	expect_clean_failure
+	[[ "$output" == *'sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI \"hostname\" field'* ]]
+	# no uts namespace: neither key is isolated
+	update_config '.linux.sysctl = {"kernel.domainname":"sys.dom"} | .linux.namespaces |= map(select(.type != "uts"))'
+	run hrun "$(hull_id sysnouts)"
+	expect_clean_failure
+	[[ "$output" == *'sysctl \"kernel.domainname\" is not in a separate kernel namespace'* ]]
+	# kernel.domainname beside the domainname field (same or not): runc writes the sysctl last
+	update_config '.linux.namespaces += [{"type":"uts"}] | .domainname = "field.dom"'
+	set_args sh -c 'cat /proc/sys/kernel/domainname'
+	run hrun "$(hull_id sysdom)"
+	[ "$status" -eq 0 ]
+	[ "$output" = sys.dom ]
+	update_config '.domainname = "sys.dom"'
+	run hrun "$(hull_id sysdom2)"
+	[ "$status" -eq 0 ]
+	[ "$output" = sys.dom ]
+}
+
+@test "process.env as runc's init sets it: HOME from /etc/passwd (or /), a repeated key once with its last value (issue 17)" {
+	update_config '.process.env += ["DUP=1","DUP=2"]'
+	set_args env
+	run hrun "$(hull_id envhome)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *HOME=/root* ]]
+	[ "$(grep -c '^DUP=' <<<"$output")" -eq 1 ]
+	[[ "$output" == *DUP=2* ]]
+	# a uid /etc/passwd does not know: HOME=/
+	update_config '.process.user.uid = 4242'
+	run hrun "$(hull_id envhome2)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *HOME=/$'\n'* || "$output" == *HOME=/ ]]
+	# the config's HOME stays
+	update_config '.process.env += ["HOME=/given"]'
+	run hrun "$(hull_id envhome3)"
+	[[ "$output" == *HOME=/given* ]]
+	[ "$(grep -c '^HOME=' <<<"$output")" -eq 1 ]
 }
 
 @test "rlimits: soft and hard limits read back with ulimit" {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # caps.bats - the five capability sets read back from /proc/self/status, ambient caps for
-# a non-root user, and unknown capability names.
+# a non-root user, unknown capability names and ambient ones the kernel refuses (warned or
+# skipped as runc 1.1.5 does).
 
 load rootfs-common
 
@@ -58,15 +59,29 @@ cap_line() { # NAME: the hex value from $output
 	[ "$(cap_line CapBnd)" = 0000000020000420 ]
 }
 
-@test "an unknown capability name is one error with its JSON path, no debris" {
-	update_config '.process.capabilities.permitted += ["CAP_FOO"]'
-	run hrun "$(hull_id capfoo)"
-	expect_clean_failure
-	[[ "$output" == *'process.capabilities.permitted[3]: unknown capability \"CAP_FOO\"'* ]]
-	update_config '.process.capabilities.permitted = ["cap_kill"]'
-	run hrun "$(hull_id caplower)"
-	expect_clean_failure
-	[[ "$output" == *'process.capabilities.permitted[0]: unknown capability \"cap_kill\"'* ]]
+@test "unknown capability names are skipped with runc's warning (issue 17)" {
+	update_config '.process.capabilities.permitted += ["CAP_FOO"] | .process.capabilities.bounding += ["cap_kill", "CAP_FOO"]
+		| .process.capabilities.effective += ["12"]'
+	caps_of capfoo
+	# one line, sorted, each name once: exactly runc 1.1.5's wording
+	[ "$(grep -c 'ignoring unknown or unavailable capabilities' <<<"$output")" -eq 1 ]
+	[[ "$output" == *'ignoring unknown or unavailable capabilities: [12 CAP_FOO cap_kill]'* ]]
+	[ "$(cap_line CapBnd)" = 0000000020000420 ]
+	[ "$(cap_line CapPrm)" = 0000000020000420 ]
+}
+
+@test "ambient capabilities that are not inheritable: runs without them, no warning (runc's default spec, buildah)" {
+	# runc spec's own default: ambient AUDIT_WRITE KILL NET_BIND_SERVICE, inheritable empty
+	update_config '.process.capabilities.ambient = ["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]
+		| del(.process.capabilities.inheritable)'
+	caps_of ambient-noinh
+	[[ "$output" != *level=* ]]
+	[ "$(cap_line CapAmb)" = 0000000000000000 ]
+	[ "$(cap_line CapEff)" = 0000000020000420 ]
+	# one inheritable, one not: the inheritable one is raised, the rest skipped
+	update_config '.process.user = {"uid":1000,"gid":1000} | .process.capabilities.inheritable = ["CAP_KILL"]'
+	caps_of ambient-some
+	[ "$(cap_line CapAmb)" = 0000000000000020 ]
 }
 
 @test "a capability hull itself lacks is skipped with a warning" {

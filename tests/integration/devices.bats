@@ -83,12 +83,26 @@ load rootfs-common
 	[ "${lines[2]}" = wrote ]
 }
 
-@test "a device path outside /dev is refused with its JSON path, no debris" {
-	update_config '.linux.devices = [{"path":"/dev/ok","type":"c","major":1,"minor":3},{"path":"/etc/evil","type":"c","major":1,"minor":3}]'
+@test "a device path outside /dev is created there, as runc does (issue 17)" {
+	update_config '.linux.devices = [{"path":"/foo-dev","type":"c","major":1,"minor":3,"fileMode":438},
+		{"path":"/dev/../etc/other-dev","type":"c","major":1,"minor":5}]'
+	set_args sh -c 'stat -c "%F %t:%T %a" /foo-dev /etc/other-dev; echo x >/foo-dev && echo wrote'
+	run hrun "$(hull_id outdev)"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "character special file 1:3 666" ]
+	[ "${lines[1]}" = "character special file 1:5 666" ]
+	[ "${lines[2]}" = wrote ]
+	# the nodes are in the rootfs, as with runc (nothing on the host)
+	[ -c "$BUNDLE/rootfs/foo-dev" ]
+	[ ! -e /foo-dev ]
+}
+
+@test "a device in place of / or /dev, or a relative path, is refused with its JSON path, no debris" {
+	update_config '.linux.devices = [{"path":"/dev/ok","type":"c","major":1,"minor":3},{"path":"/dev/","type":"c","major":1,"minor":3}]'
 	run hrun "$(hull_id baddev)"
 	expect_clean_failure
-	[[ "$output" == *"linux.devices[1].path: must be a path below /dev"* ]]
-	update_config '.linux.devices = [{"path":"/dev/../etc/evil","type":"c","major":1,"minor":3}]'
+	[[ "$output" == *"linux.devices[1].path: must be an absolute path of a device"* ]]
+	update_config '.linux.devices = [{"path":"dev/x","type":"c","major":1,"minor":3}]'
 	run hrun "$(hull_id baddev2)"
 	expect_clean_failure
 	[[ "$output" == *"linux.devices[0].path"* ]]

@@ -145,6 +145,11 @@ init_pid() {
 	[ "$output" = / ]
 	run hull exec -e HOME=/given "$CT" sh -c 'echo $HOME'
 	[ "$output" = /given ]
+	# a key the config has: the last one wins, in the first one's place (runc's setenv, issue 17)
+	run hull exec -e FROMCFG=x1 -e FROMCFG=x2 "$CT" env
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^FROMCFG=' <<<"$output")" -eq 1 ]
+	[[ "$output" == *FROMCFG=x2* ]]
 	run hull exec -e NOEQUALS "$CT" true
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"invalid environment variable"*NOEQUALS* ]]
@@ -184,9 +189,11 @@ init_pid() {
 	[[ "$output" == *"CapEff:	0000000020201420"* ]]
 	[[ "$output" == *"CapPrm:	0000000020201420"* ]]
 	[[ "$output" == *"CapAmb:	0000000000000000"* ]]
-	run hull exec --cap CAP_NO_SUCH "$CT" true
-	[ "$status" -eq 255 ]
-	[[ "$output" == *'unknown capability '*CAP_NO_SUCH* ]]
+	# an unknown name is skipped with runc 1.1.5's warning, the process runs (issue 17)
+	run hull exec --cap CAP_NO_SUCH -c CAP_NET_ADMIN "$CT" grep -E '^CapBnd' /proc/self/status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'level=warning msg="ignoring unknown or unavailable capabilities: [CAP_NO_SUCH]"'* ]]
+	[[ "$output" == *"CapBnd:	0000000020001420"* ]]
 }
 
 @test "--no-new-privs sets no_new_privs; --no-new-privs=false clears the config's" {

@@ -291,6 +291,15 @@ setup_file() {
 	[ "$output" = from-file ]
 	run hc run -f "$BATS_TEST_TMPDIR/other.json" "$id-f"
 	[ "$output" = from-file ]
+	# create takes it too, as crun's does (issue 17)
+	# (the created init keeps its stdio until start: not bats's pipe)
+	jq '.annotations.from = "file"' "$BATS_TEST_TMPDIR/other.json" >"$BATS_TEST_TMPDIR/other2.json"
+	hc create --config "$BATS_TEST_TMPDIR/other2.json" "$id-c" </dev/null >/dev/null 2>&1
+	[ "$(hc state "$id-c" | jq -r .annotations.from)" = file ]
+	hc delete -f "$id-c"
+	hc create -f "$BATS_TEST_TMPDIR/other2.json" "$id-cf" </dev/null >/dev/null 2>&1
+	[ "$(hc state "$id-cf" | jq -r .annotations.from)" = file ]
+	hc delete -f "$id-cf"
 }
 
 # ---- kill / delete -------------------------------------------------------------------

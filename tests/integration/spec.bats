@@ -40,9 +40,29 @@ need_create() {
 	jq -e '.ociVersion == "1.2.0" and .process.terminal == true and .process.args == ["sh"]
 		and .process.cwd == "/" and .root.path == "rootfs" and .hostname == "hull"
 		and (.process.capabilities.bounding | index("CAP_KILL")) and .process.noNewPrivileges
+		and .process.capabilities.ambient == ["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]
 		and ([.mounts[].destination] == ["/proc","/dev","/dev/pts","/dev/shm","/dev/mqueue","/sys","/sys/fs/cgroup"])
-		and ([.linux.namespaces[].type] == ["pid","network","ipc","uts","mount","cgroup"])
+		and ([.linux.namespaces[].type] == ["pid","network","ipc","uts","mount"])
 		and (.linux.maskedPaths | index("/proc/kcore")) and (.linux.readonlyPaths | index("/proc/sys"))' config.json
+}
+
+# runc 1.1.5's default spec, but for what hull means to differ in: hostname, ociVersion (the
+# spec version hull implements) and the masked powercap directory (CVE-2020-8694).
+spec_minus_hull_choices() {
+	jq -S '.hostname = "X" | .ociVersion = "X" | .linux.maskedPaths -= ["/sys/devices/virtual/powercap"]' "$1"
+}
+
+@test "spec: runc 1.1.5's default spec, plain and --rootless (issue 17)" {
+	local runc=${RUNC:-/usr/sbin/runc}
+	[ -x "$runc" ] && "$runc" --version | grep -q '^runc version 1\.1\.' || skip "needs runc 1.1.x ($runc) to compare with"
+	local flag
+	for flag in "" --rootless; do
+		rm -rf "$TMP/h" "$TMP/r"
+		mkdir "$TMP/h" "$TMP/r"
+		(cd "$TMP/h" && "$HULL" spec $flag)
+		(cd "$TMP/r" && "$runc" spec $flag)
+		diff -u <(spec_minus_hull_choices "$TMP/r/config.json") <(spec_minus_hull_choices "$TMP/h/config.json")
+	done
 }
 
 @test "spec: --bundle and -b choose the directory" {
@@ -130,4 +150,26 @@ need_create() {
 	# no rootfs: create must fail, but not because of config.json
 	run "$HULL" --root "$ROOT" create --bundle "$TMP/b" spec-back-$$
 	[[ "$output" != *"config.json:"* ]]
+}
+
+@test "ociVersion: none or any text is taken, as runc 1.1.5 never reads it; not 1.x is warned (issue 17)" {
+	need_create
+	mkdir -p "$TMP/b"
+	"$HULL" spec -b "$TMP/b"
+	local v
+	for v in del 2.0.0 abc; do
+		if [ "$v" = del ]; then
+			jq 'del(.ociVersion)' "$TMP/b/config.json" >"$TMP/c.json"
+		else
+			jq --arg v "$v" '.ociVersion = $v' "$TMP/b/config.json" >"$TMP/c.json"
+		fi
+		# no rootfs: create fails, but not because of config.json
+		run "$HULL" --root "$ROOT" create --bundle "$TMP/b" --config "$TMP/c.json" spec-ver-$$
+		echo "$v: $output"
+		[[ "$output" != *"config.json: ociVersion:"* ]]
+		[[ "$output" == *"rootfs"* ]]
+		if [ "$v" != del ]; then
+			[[ "$output" == *"ociVersion \\\"$v\\\" is not a 1.x version: read as 1.x"* ]]
+		fi
+	done
 }

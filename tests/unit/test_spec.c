@@ -76,13 +76,7 @@ static const struct {
 	/* document and version */
 	{ "[1]", "config.json: expected an object, got an array" },
 	{ "\"x\"", "config.json: expected an object, got \"x\"" },
-	{ "{}", "config.json: ociVersion: missing required field" },
-	{ "{'ociVersion':null}", "config.json: ociVersion: missing required field" },
 	{ "{'ociVersion':1}", "config.json: ociVersion: expected a string, got 1" },
-	{ "{'ociVersion':'abc'}", "config.json: ociVersion: invalid version \"abc\"" },
-	{ "{'ociVersion':'2.0.0'}", "config.json: ociVersion: unsupported version \"2.0.0\" (hull supports 1.x)" },
-	{ "{'ociVersion':'0.9.0'}", "config.json: ociVersion: unsupported version \"0.9.0\" (hull supports 1.x)" },
-	{ "{'ociVersion':'11.0'}", "config.json: ociVersion: unsupported version \"11.0\" (hull supports 1.x)" },
 	/* root */
 	{ CFG("'root':'rootfs'"), "config.json: root: expected an object, got \"rootfs\"" },
 	{ CFG("'root':{}"), "config.json: root.path: missing required field" },
@@ -560,10 +554,10 @@ START_TEST(test_load_errors)
 	/* Messages name the file by its base name. */
 	_cleanup_free_ char *other = xasprintf("%s/my.json", dir);
 	fd = open(other, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ck_assert_int_eq(write(fd, "{}", 2), 2);
+	ck_assert_int_eq(write(fd, "{\"ociVersion\":1}", 16), 16);
 	close(fd);
 	ck_assert_int_lt(hull_spec_load(other, &s, &err), 0);
-	ck_assert_str_eq(err.msg, "my.json: ociVersion: missing required field");
+	ck_assert_str_eq(err.msg, "my.json: ociVersion: expected a string, got 1");
 	ck_assert_int_lt(hull_spec_validate_file(other, &err), 0);
 	hull_error_clear(&err);
 	unlink(big);
@@ -573,6 +567,20 @@ START_TEST(test_load_errors)
 END_TEST
 
 /* ---- valid specs --------------------------------------------------------------------- */
+
+/* runc 1.1.5 never reads ociVersion: none, null, or any text parses (issue 17). */
+START_TEST(test_any_oci_version)
+{
+	const char *const docs[] = { "{}", "{\"ociVersion\":null}", "{\"ociVersion\":\"abc\"}",
+				      "{\"ociVersion\":\"2.0.0\"}", "{\"ociVersion\":\"1.0.2-dev\"}", NULL };
+	for (size_t i = 0; docs[i]; i++) {
+		struct hull_error err = { 0 };
+		struct hull_spec *s = NULL;
+		ck_assert_msg(hull_spec_parse(docs[i], strlen(docs[i]), &s, &err) == 0, "%s: %s", docs[i], err.msg);
+		hull_spec_free(s);
+	}
+}
+END_TEST
 
 START_TEST(test_minimal)
 {
@@ -647,7 +655,9 @@ START_TEST(test_relative_mount_destination)
 	struct hull_spec *s = parse_ok(CFG("'mounts':[{'destination':'data','type':'bind','source':'/x'},"
 					   "{'destination':'/abs'}]"));
 	ck_assert_str_eq(s->mounts[0].destination, "/data");
+	ck_assert(s->mounts[0].relative_destination);
 	ck_assert_str_eq(s->mounts[1].destination, "/abs");
+	ck_assert(!s->mounts[1].relative_destination);
 	ck_assert_ptr_null(s->mounts[1].type);
 	ck_assert_ptr_null(s->mounts[1].options);
 	hull_spec_free(s);
@@ -860,7 +870,10 @@ START_TEST(test_default_spec_parses_back)
 		ck_assert_str_eq(s->root_path, "rootfs");
 		ck_assert_uint_eq(s->n_mounts, 7);
 		ck_assert_str_eq(s->mounts[6].destination, "/sys/fs/cgroup");
-		ck_assert_ptr_nonnull(hull_spec_namespace(s, HULL_NS_CGROUP));
+		/* runc 1.1.5's default: no cgroup namespace; ambient = the other sets */
+		ck_assert_ptr_null(hull_spec_namespace(s, HULL_NS_CGROUP));
+		ck_assert_uint_eq(hull_strv_len(s->process.capabilities.ambient), 3);
+		ck_assert_str_eq(s->process.capabilities.ambient[1], "CAP_KILL");
 		ck_assert_uint_eq(hull_strv_len(s->linux_.masked_paths), 11);
 		if (rootless) {
 			ck_assert_ptr_null(hull_spec_namespace(s, HULL_NS_NET));
@@ -1084,6 +1097,7 @@ int main(void)
 	tcase_add_test(ok, test_maximal_fixture);
 	tcase_add_test(ok, test_maximal_fixture_linux);
 	tcase_add_test(ok, test_default_spec_parses_back);
+	tcase_add_test(ok, test_any_oci_version);
 	tcase_add_test(ok, test_parse_process_and_resources);
 	tcase_add_test(ok, test_lookups);
 	tcase_add_test(ok, test_json_paths);
