@@ -59,12 +59,19 @@ wait_until() {
 
 # rmdir cgroup directories named NAME directly under each v1 hierarchy and the unified
 # one (the per-namespace parents the daemons leave; the runtime removes the leaves).
+# A controller directory under /sys/fs/cgroup that is no mount (a host where e.g. net_cls is
+# not mounted but something made /sys/fs/cgroup/net_cls on the tmpfs) is a plain directory:
+# daemons that list /proc/cgroups still make their cgroups there, as plain directories.
 remove_cgroup_parent() {
 	local name=$1 d
 	[ -n "$name" ] || return 0
 	for d in /sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name"; do
 		[ -d "$d" ] || continue
-		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+		if mountpoint -q "$(dirname "$d")" || [ "$(dirname "$d")" = /sys/fs/cgroup ]; then
+			find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+		else
+			rm -rf "$d"
+		fi
 	done
 }
 
