@@ -8,6 +8,7 @@
 #include "libhull/util.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -724,8 +725,22 @@ int main(void)
 	TCase *ld = tcase_create("load");
 	tcase_set_timeout(ld, 30);
 	tcase_add_test(ld, test_errno_actions);
+#ifndef __SANITIZE_ADDRESS__
+	/* A probe child loads a deny-by-default filter; under ASan the sanitizer runtime then
+	 * makes syscalls of its own (sigaltstack, gettid, mmap) that the filter refuses, and
+	 * dies in a CHECK. These run in the plain build (make check); under ASan the same
+	 * behaviours are covered by tests/integration/seccomp.bats. */
 	tcase_add_test(ld, test_default_errno);
 	tcase_add_test(ld, test_kill_trap_trace_log);
+#else
+	fputs("# skip: default-deny probes (test_default_errno, test_kill_trap_trace_log, test_enosys_*):"
+	      " the ASan runtime makes syscalls such filters refuse\n", stderr);
+	(void)test_default_errno;
+	(void)test_kill_trap_trace_log;
+	(void)test_enosys_stub;
+	(void)test_enosys_x32;
+	(void)test_enosys_i386;
+#endif
 	tcase_add_test(ld, test_operators);
 	tcase_add_test(ld, test_several_args_and);
 	tcase_add_test(ld, test_same_arg_split);
@@ -733,9 +748,11 @@ int main(void)
 	tcase_add_test(ld, test_flags);
 	tcase_add_test(ld, test_notify_listener);
 	tcase_add_test(ld, test_connect_then_load);
+#ifndef __SANITIZE_ADDRESS__
 	tcase_add_test(ld, test_enosys_stub);
 	tcase_add_test(ld, test_enosys_x32);
 	tcase_add_test(ld, test_enosys_i386);
+#endif
 	suite_add_tcase(s, ld);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
