@@ -64,8 +64,6 @@ static int validate_spec(const struct hull_spec *spec, struct hull_error *err)
 		return hull_fail(err, EINVAL, "config.json: process: required to create a container");
 	if (!spec->process.args || !spec->process.args[0])
 		return hull_fail(err, EINVAL, "config.json: process.args: must not be empty");
-	if (!hull_spec_namespace(spec, HULL_NS_MNT))
-		return hull_fail(err, EINVAL, "config.json: linux.namespaces: a mount namespace is required");
 	if (hull_ns_validate(spec, err) < 0)
 		return hull_error_prefix(err, "config.json");
 	hull_caps_warn_unusable(&spec->process);
@@ -113,8 +111,8 @@ static int hooks_cb(void *ud, pid_t pid, char **state_json, struct hull_error *e
 	cx->c->pid = pid;
 	_cleanup_free_ char *creating = hull_container_state_json(cx->c, "creating", false);
 	const struct hull_hooks *h = &cx->spec->hooks;
-	if (hull_hooks_run(&h->prestart, "prestart", creating, err) < 0 ||
-	    hull_hooks_run(&h->create_runtime, "createRuntime", creating, err) < 0)
+	if (hull_hooks_run(&h->prestart, "prestart", creating, NULL, err) < 0 ||
+	    hull_hooks_run(&h->create_runtime, "createRuntime", creating, NULL, err) < 0)
 		return -1;
 	*state_json = hull_container_state_json(cx->c, "created", false);
 	return 0;

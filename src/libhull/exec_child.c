@@ -147,8 +147,21 @@ static int child_terminal(struct exec_child *x, struct hull_error *err)
 static int child_join(struct exec_child *x, struct hull_error *err)
 {
 	const struct exec_spawn_cfg *cfg = x->cfg;
+	/* Without a mount namespace the container's root is only the init's chroot, which
+	 * joining namespaces does not give: take it from the init (runc execs at the
+	 * runtime's root there; docs/runc-compat.md). Opened before the pid namespace. */
+	_cleanup_close_ int root = -1;
+	if (!hull_spec_namespace(cfg->c->spec, HULL_NS_MNT)) {
+		char proc_root[64];
+		snprintf(proc_root, sizeof(proc_root), "/proc/%d/root", (int)cfg->c->pid);
+		root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root < 0)
+			return hull_fail(err, errno, "open the container's root %s", proc_root);
+	}
 	if (hull_ns_join_pid(cfg->c->pid, cfg->ns_mask, err) < 0)
 		return hull_error_prefix(err, "join the container's namespaces");
+	if (root >= 0 && (fchdir(root) < 0 || chroot(".") < 0))
+		return hull_fail(err, errno, "enter the container's root");
 	if (!needs_fork(cfg->ns_mask))
 		return 0;
 	/* CLONE_PARENT: the process becomes hull's own child, so hull waits for it. */

@@ -21,7 +21,8 @@ struct captured {
 	size_t len;
 };
 
-static void __attribute__((noreturn)) exec_hook(const struct hull_hook *h, int in, int out, int errfd)
+static void __attribute__((noreturn)) exec_hook(const struct hull_hook *h, char *const *inherited_env, int in, int out,
+						 int errfd)
 {
 	/* The caller may block or handle signals; the hook starts from the defaults. */
 	sigset_t none;
@@ -33,8 +34,8 @@ static void __attribute__((noreturn)) exec_hook(const struct hull_hook *h, int i
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
 		_exit(127);
 	char *argv0[] = { h->path, NULL };
-	char *noenv[] = { NULL };
-	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : noenv);
+	/* A hook without "env" inherits, as runc's do (Go's exec with a nil Env). */
+	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : inherited_env);
 	dprintf(2, "exec %s: %s", h->path, strerror(errno));
 	_exit(127);
 }
@@ -146,7 +147,8 @@ static void close_io(struct hook_io *io)
 		}
 }
 
-static int spawn(const struct hull_hook *h, struct hook_io *io, pid_t *pid, struct hull_error *err)
+static int spawn(const struct hull_hook *h, char *const *inherited_env, struct hook_io *io, pid_t *pid,
+		 struct hull_error *err)
 {
 	int in[2], out[2], er[2];
 	if (pipe2(in, O_CLOEXEC) < 0)
@@ -159,7 +161,7 @@ static int spawn(const struct hull_hook *h, struct hook_io *io, pid_t *pid, stru
 	}
 	*pid = fork();
 	if (*pid == 0)
-		exec_hook(h, in[0], out[1], er[1]);
+		exec_hook(h, inherited_env, in[0], out[1], er[1]);
 	int e = errno;
 	close(in[0]);
 	close(out[1]);
@@ -183,14 +185,14 @@ static int spawn(const struct hull_hook *h, struct hook_io *io, pid_t *pid, stru
 }
 
 /* Run one hook; *why is set to the reason on failure. */
-static int run_hook(const struct hull_hook *h, const char *state, char **why)
+static int run_hook(const struct hull_hook *h, const char *state, char *const *inherited_env, char **why)
 {
 	struct hook_io io = { .in = -1, .out = -1, .err = -1, .pidfd = -1, .state = state, .state_len = strlen(state) };
 	struct hull_error e = { 0 };
 	pid_t pid = -1;
 	/* A hook that does not read its stdin must not kill us with SIGPIPE. */
 	sighandler_t old_pipe = signal(SIGPIPE, SIG_IGN);
-	if (spawn(h, &io, &pid, &e) < 0) {
+	if (spawn(h, inherited_env ? inherited_env : environ, &io, &pid, &e) < 0) {
 		signal(SIGPIPE, old_pipe);
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
@@ -217,11 +219,11 @@ static int run_hook(const struct hull_hook *h, const char *state, char **why)
 }
 
 int hull_hooks_run(const struct hull_hook_list *list, const char *kind, const char *state_json,
-		   struct hull_error *err)
+		   char *const *inherited_env, struct hull_error *err)
 {
 	for (size_t i = 0; list && i < list->n; i++) {
 		_cleanup_free_ char *why = NULL;
-		if (run_hook(&list->hooks[i], state_json ? state_json : "", &why) < 0)
+		if (run_hook(&list->hooks[i], state_json ? state_json : "", inherited_env, &why) < 0)
 			/* Index from 0, like runc's "error running <kind> hook #<i>". */
 			return hull_fail(err, 0, "error running %s hook #%zu: %s", kind, i, why);
 	}
@@ -232,7 +234,7 @@ void hull_hooks_run_warn(const struct hull_hook_list *list, const char *kind, co
 {
 	for (size_t i = 0; list && i < list->n; i++) {
 		_cleanup_free_ char *why = NULL;
-		if (run_hook(&list->hooks[i], state_json ? state_json : "", &why) < 0)
+		if (run_hook(&list->hooks[i], state_json ? state_json : "", NULL, &why) < 0)
 			hull_warn("error running %s hook #%zu: %s", kind, i, why);
 	}
 }

@@ -166,10 +166,34 @@ static int check_devices(const struct hull_linux *l, struct hull_error *err)
 	return 0;
 }
 
+/* Without a mount namespace the container shares the runtime's mount table (the
+ * runtime-spec: a namespace not listed is inherited). hull then only chroots into
+ * root.path. Whatever would need a mount is refused: runc 1.1.5 makes such mounts in
+ * the runtime's namespace and leaves them there after delete (docs/runc-compat.md). */
+static int check_without_mount_ns(const struct hull_spec *spec, struct hull_error *err)
+{
+	const struct hull_linux *l = &spec->linux_;
+	const char *why = "needs a mount namespace (hull does not mount into the runtime's; add \"mount\" to "
+			  "linux.namespaces)";
+	if (spec->n_mounts)
+		return hull_fail(err, 0, "mounts: %s", why);
+	/* runc's own refusal, in its words. */
+	if (l->masked_paths && l->masked_paths[0])
+		return hull_fail(err, 0, "linux.maskedPaths: unable to restrict sys entries without a private MNT namespace");
+	if (l->readonly_paths && l->readonly_paths[0])
+		return hull_fail(err, 0,
+				 "linux.readonlyPaths: unable to restrict sys entries without a private MNT namespace");
+	if (spec->root_readonly)
+		return hull_fail(err, 0, "root.readonly: %s", why);
+	if (l->rootfs_propagation)
+		return hull_fail(err, 0, "linux.rootfsPropagation: %s", why);
+	return 0;
+}
+
 int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err)
 {
-	if (spec->n_mounts && !hull_spec_namespace(spec, HULL_NS_MNT))
-		return hull_fail(err, 0, "mounts: the container has no mount namespace (add \"mount\" to linux.namespaces)");
+	if (!hull_spec_namespace(spec, HULL_NS_MNT) && check_without_mount_ns(spec, err) < 0)
+		return -1;
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (check_mount(spec, i, err) < 0)
 			return -1;

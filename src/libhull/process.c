@@ -445,8 +445,12 @@ static int init_hooks(struct init_ctx *x, struct hull_error *err)
 	 * paths into it); pivot_root changes the directory again afterwards. */
 	if (r == 0 && h->create_container.n && chdir(x->cfg->rootfs) < 0)
 		r = hull_fail(err, errno, "createContainer hooks: chdir %s", x->cfg->rootfs);
-	if (r == 0 && h->create_container.n)
-		r = hull_hooks_run(&h->create_container, "createContainer", x->state_json, err);
+	if (r == 0 && h->create_container.n) {
+		/* runc's init has the process's env (without HOME yet) when it runs them. */
+		char *no_env[] = { NULL };
+		char **env = x->cfg->spec->process.env;
+		r = hull_hooks_run(&h->create_container, "createContainer", x->state_json, env ? env : no_env, err);
+	}
 	return r;
 }
 
@@ -539,7 +543,8 @@ static int init_terminal(struct init_ctx *x, struct hull_error *err)
 	if (!x->cfg->spec->process.terminal)
 		return 0;
 	int master = -1;
-	if (hull_terminal_setup_child(&x->cfg->spec->process, true, &master, err) < 0)
+	bool own_mount_ns = hull_spec_namespace(x->cfg->spec, HULL_NS_MNT) != NULL;
+	if (hull_terminal_setup_child(&x->cfg->spec->process, own_mount_ns, &master, err) < 0)
 		return -1;
 	int r = hull_sync_send(x->sock, HULL_SYNC_FD, 0, 0, "pty", master);
 	int e = errno;
@@ -583,7 +588,7 @@ static int init_wait_and_exec(struct init_ctx *x, const char *path, struct hull_
 	hull_process_seal_fds(keep_fds);
 	const struct hull_hooks *h = &cfg->spec->hooks;
 	if (h->start_container.n &&
-	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", err) < 0)
+	    hull_hooks_run(&h->start_container, "startContainer", x->state_json ? x->state_json : "{}", env, err) < 0)
 		return -1;
 	if (write(fifo, "0", 1) != 1)
 		return hull_fail(err, errno, "write exec fifo");

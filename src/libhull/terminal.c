@@ -55,7 +55,7 @@ static int attach_slave(int slave, struct hull_error *err)
 	return 0;
 }
 
-int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *master_fd, struct hull_error *err)
+int hull_terminal_setup_child(const struct hull_process *p, bool bind_console, int *master_fd, struct hull_error *err)
 {
 	*master_fd = -1;
 	/* The container's devpts instance (mounted newinstance): /dev/ptmx may be a
@@ -83,7 +83,7 @@ int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *m
 	 * unmapped id in a user namespace cannot own it). */
 	if (fchown(slave, p->uid, (gid_t)-1) < 0)
 		hull_debug("chown the pty to uid %u: %s", p->uid, strerror(errno));
-	if (is_init && hull_rootfs_mount_console(slave, err) < 0)
+	if (bind_console && hull_rootfs_mount_console(slave, err) < 0)
 		return hull_error_prefix(err, "process.terminal");
 	if (attach_slave(slave, err) < 0)
 		return hull_error_prefix(err, "process.terminal");

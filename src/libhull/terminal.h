@@ -1,7 +1,7 @@
 /* terminal.h - the container's pseudoterminal: allocation inside the container's devpts,
  * the --console-socket hand-off, and hull's own relay for foreground run/exec.
  *
- * Used by process.c (init) and by exec (is_init false), container.c (console socket)
+ * Used by process.c (init) and by exec (bind_console false), container.c (console socket)
  * and container_ops.c / exec (foreground relay). */
 #ifndef HULL_TERMINAL_H
 #define HULL_TERMINAL_H
@@ -15,7 +15,10 @@
 /* Child side, after pivot_root (the container's /dev/pts is mounted): open a pty from
  * the container's own devpts, apply p->console_size, make the slave the controlling
  * terminal and fds 0-2. *master_fd gets the master, for the caller to send to the parent. */
-int hull_terminal_setup_child(const struct hull_process *p, bool is_init, int *master_fd, struct hull_error *err);
+/* bind_console: the init of a container with its own mount namespace binds the pty
+ * onto /dev/console; exec never does, nor an init in the runtime's mount namespace
+ * (the bind would stay behind there). */
+int hull_terminal_setup_child(const struct hull_process *p, bool bind_console, int *master_fd, struct hull_error *err);
 
 /* Connect to the AF_UNIX socket at path, send master_fd in one SCM_RIGHTS message,
  * close. Does not wait for the peer to read it (runc's protocol). */

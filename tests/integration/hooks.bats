@@ -66,19 +66,30 @@ hook() {
 	hull delete -f "$id"
 }
 
-@test "hook args and env: args[0] is argv[0], no env means an empty environment" {
+@test "hook args and env: args[0] is argv[0]; without env a hook inherits as runc's do" {
 	hook_setup
-	update_config ".hooks.createRuntime = [
-		{\"path\":\"/bin/sh\",\"args\":[\"myname\",\"-c\",\"echo \$(cut -d \\\"\\\" -f1 /proc/\$\$/cmdline) \$0 \$1 >>$LOG/args\",\"zero\",\"first\"]},
-		{\"path\":\"/usr/bin/env\"},
-		{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/env\"]}]"
+	update_config ".process.env = [\"PATH=/bin\", \"CTRVAR=1\"] | .hooks = {
+		createRuntime: [
+			{\"path\":\"/bin/sh\",\"args\":[\"myname\",\"-c\",\"echo \$(cut -d \\\"\\\" -f1 /proc/\$\$/cmdline) \$0 \$1 >>$LOG/args\",\"zero\",\"first\"]},
+			{\"path\":\"/usr/bin/env\"},
+			{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/createRuntime\"]}],
+		createContainer: [{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/createContainer\"]}],
+		startContainer: [{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/startContainer\"]}],
+		poststop: [{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"env >$LOG/poststop\"]}]}"
 	set_args true
-	run hrun "$(hull_id args)"
+	HOOKVAR=from-hull run hrun "$(hull_id args)"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$LOG/args")" = "myname zero first" ]
-	# nothing of hull's own environment leaks in (busybox sh adds only PWD/SHLVL-ish vars)
-	refute grep -q '^HULL' "$LOG/env"
-	refute grep -q '^BATS' "$LOG/env"
+	# run by hull: hull's own environment (Go's exec with a nil Env, in runc)
+	grep -qx HOOKVAR=from-hull "$LOG/createRuntime"
+	grep -qx HOOKVAR=from-hull "$LOG/poststop"
+	# run by the container's init: the process's env, HOME added by the time of startContainer
+	grep -qx CTRVAR=1 "$LOG/createContainer"
+	refute grep -q '^HOOKVAR=' "$LOG/createContainer"
+	refute grep -q '^HOME=' "$LOG/createContainer"
+	grep -qx CTRVAR=1 "$LOG/startContainer"
+	grep -qx HOME=/root "$LOG/startContainer"
+	refute grep -q '^HOOKVAR=' "$LOG/startContainer"
 }
 
 @test "createContainer hooks start in the rootfs directory (runc's hooks library test)" {
