@@ -12,6 +12,7 @@ HULL=$(readlink -f "${HULL:-hull}")
 ROUNDS=${1:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 lib=$here/../tests/lib
+. "$here/pair.sh"
 DOCKER=/usr/bin/docker
 for t in dockerd containerd "$DOCKER"; do
 	command -v "$t" >/dev/null || { echo "docker run --rm: skipped ($t missing: apt-get install docker.io)"; exit 0; }
@@ -45,21 +46,5 @@ $DK run --rm --network none --runtime runc hulltest/busybox true
 
 hull_cmd="$DK run --rm --network none --runtime hull hulltest/busybox true"
 runc_cmd="$DK run --rm --network none --runtime runc hulltest/busybox true"
-for ((r = 0; r < ROUNDS; r++)); do
-	if ((r % 2 == 0)); then
-		set -- -n hull "$hull_cmd" -n runc "$runc_cmd"
-	else
-		set -- -n runc "$runc_cmd" -n hull "$hull_cmd"
-	fi
-	hyperfine -N --style basic $([ $r = 0 ] && echo --warmup 2) --runs 4 --export-json "$W/r$r.json" "$@"
-done
-python3 - "$W"/r*.json <<'PY'
-import json, statistics, sys
-t = {}
-for f in sys.argv[1:]:
-    for x in json.load(open(f))["results"]:
-        t.setdefault(x["command"], []).extend(x["times"])
-h, r = statistics.median(t["hull"]), statistics.median(t["runc"])
-print("docker run --rm: hull %.1f ms, runc %.1f ms (median of %d, same dockerd), hull/runc = %.2f"
-      % (h * 1e3, r * 1e3, len(t["hull"]), h / r))
-PY
+bench_pair "$W" "$ROUNDS" hull "$hull_cmd" runc "$runc_cmd"
+echo "docker run --rm: hull $BENCH_MED_A ms, runc $BENCH_MED_B ms (median of $BENCH_N, same dockerd), hull/runc = $BENCH_RATIO"

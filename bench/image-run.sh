@@ -10,6 +10,7 @@ set -euo pipefail
 HULL=${HULL:-hull}
 ROUNDS=${1:-5}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/pair.sh"
 for t in hyperfine podman skopeo python3; do
 	command -v "$t" >/dev/null || { echo "bench/image-run.sh: needs $t" >&2; exit 1; }
 done
@@ -48,21 +49,6 @@ $PM run --rm --cgroup-parent /$CGP --network none --pull never --ulimit nofile=1
 
 hull_cmd="$HI run --rm busybox true"
 pm_cmd="$PM run --rm --cgroup-parent /$CGP --network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/busybox:latest true"
-for ((r = 0; r < ROUNDS; r++)); do
-	if ((r % 2 == 0)); then
-		set -- -n hull "$hull_cmd" -n podman "$pm_cmd"
-	else
-		set -- -n podman "$pm_cmd" -n hull "$hull_cmd"
-	fi
-	hyperfine -N --style basic $([ $r = 0 ] && echo --warmup 2) --runs 4 --export-json "$W/r$r.json" "$@"
-done
-python3 - "$W"/r*.json <<'PY'
-import json, statistics, sys
-t = {}
-for f in sys.argv[1:]:
-    for x in json.load(open(f))["results"]:
-        t.setdefault(x["command"], []).extend(x["times"])
-h, p = statistics.median(t["hull"]), statistics.median(t["podman"])
-print("image run --rm: hull %.1f ms, podman %.1f ms (median of %d), hull/podman = %.2f%s"
-      % (h * 1e3, p * 1e3, len(t["hull"]), h / p, "" if h / p <= 0.3 else " (target 0.3: MISS)"))
-PY
+bench_pair "$W" "$ROUNDS" hull "$hull_cmd" podman "$pm_cmd"
+miss=$(awk -v r="$BENCH_RATIO" 'BEGIN { if (r > 0.3) print " (target 0.3: MISS)" }')
+echo "image run --rm: hull $BENCH_MED_A ms, podman $BENCH_MED_B ms (median of $BENCH_N), hull/podman = $BENCH_RATIO$miss"
