@@ -29,11 +29,7 @@ cleanup() {
 	$DK rm -f $($DK ps -aq 2>/dev/null) >/dev/null 2>&1 || true
 	sh "$lib/private-docker.sh" stop "$W"
 	rm -rf "$W"
-	local d
-	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
-	done
-	return 0
+	bench_remove_cgroup_parent "$CGP"
 }
 trap cleanup EXIT
 

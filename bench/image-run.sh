@@ -31,11 +31,7 @@ cleanup() {
 	$PM rmi -a -f >/dev/null 2>&1 || true
 	grep -o " $W[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$W"
-	local d
-	for d in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
-		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
-	done
-	return 0
+	bench_remove_cgroup_parent "$CGP"
 }
 trap cleanup EXIT
 

@@ -27,3 +27,13 @@ print("%.1f %.1f %d %.2f" % (ma * 1e3, mb * 1e3, len(t[a]), ma / mb))
 PY
 	)
 }
+
+# bench_remove_cgroup_parent NAME: remove the cgroup parent a row gave its daemon, in every
+# hierarchy (the containers below it are gone by then; what stays is empty directories).
+bench_remove_cgroup_parent() {
+	local d
+	for d in /sys/fs/cgroup/*/"$1" /sys/fs/cgroup/"$1"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+	done
+	return 0
+}
