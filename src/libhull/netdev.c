@@ -42,6 +42,7 @@ void hull_netdev_moved_free(struct hull_netdev_moved *moved, size_t n)
 #include <net/if.h>
 
 #define NL_BUF_SIZE 32768 /* a dump message never crosses it (libmnl's MNL_SOCKET_DUMP_SIZE) */
+#define NL_REQ_SIZE 1024  /* a request is far smaller: a link or address and a few attributes */
 
 /* "config.json: linux.netDevices.<host>" (["..."] for names that are not identifiers),
  * the same rendering the parser uses. */
@@ -115,6 +116,9 @@ static int nl_open(struct nl *n, int netns_fd, struct hull_error *err)
 static struct nlmsghdr *nl_request(struct nl *n, uint16_t type, uint16_t flags, bool dump)
 {
 	flags |= dump ? NLM_F_DUMP : NLM_F_ACK;
+	/* The buffer also takes the replies: without this, attribute padding would carry
+	 * bytes of an earlier answer (or of the heap) to the kernel. */
+	memset(n->buf, 0, NL_REQ_SIZE);
 	struct nlmsghdr *h = mnl_nlmsg_put_header(n->buf);
 	h->nlmsg_type = type;
 	h->nlmsg_flags = NLM_F_REQUEST | flags;
