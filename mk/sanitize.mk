@@ -38,7 +38,7 @@ check-sanitize:
 	[ $$rc = 0 ] && echo "check-sanitize: clean" || { echo "check-sanitize: FAILED"; exit 1; }
 
 check-valgrind:
-	$(MAKE) --no-print-directory O=$(VG_O) STATIC_RUNTIME=no SANITIZERS=no all
+	$(MAKE) --no-print-directory O=$(VG_O) STATIC_RUNTIME=no SANITIZERS=no HAVE_MNL=yes all
 	HULL=$(abspath $(VG_O))/hull tests/valgrind.sh
 
 .PHONY: check-sanitize check-valgrind

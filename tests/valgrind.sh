@@ -6,7 +6,8 @@
 #
 # Paths: spec (+ --rootless), features, --version, state / list (empty root, a created
 # container, json and quiet formats), create failures (no bundle, broken config.json
-# fixtures, bad rootfs, duplicate id, bad seccomp profile, mount inside /proc), kill and
+# fixtures, bad rootfs, duplicate id, bad seccomp profile, mount inside /proc, a missing
+# network device with a libmnl hull), kill and
 # delete (also of a missing container). The containers themselves are made without
 # memcheck (valgrind 3.19 lacks openat2, which the rootfs setup needs). The binary must be dynamically linked:
 # valgrind cannot replace malloc in a static one and would miss every leak.
@@ -32,12 +33,13 @@ VG=(valgrind --quiet --tool=memcheck --leak-check=full --show-leak-kinds=definit
 	--track-fds=no --num-callers=30)
 
 n=0 failed=0
+VG_IN=() # a prefix, e.g. nsenter into a test network namespace
 # vg NAME WANT-STATUS ARGS... : run hull under memcheck in $work/cwd
 vg() {
 	local name=$1 want=$2 log=$work/vg.log
 	shift 2
 	n=$((n + 1))
-	(cd "$work/cwd" && "${VG[@]}" --log-file="$log" "$HULL" --root "$root" "$@") </dev/null >"$work/out" 2>&1
+	(cd "$work/cwd" && "${VG_IN[@]}" "${VG[@]}" --log-file="$log" "$HULL" --root "$root" "$@") </dev/null >"$work/out" 2>&1
 	local st=$?
 	# valgrind's "--PID-- WARNING: unhandled syscall" lines (seccomp, which libseccomp
 	# probes) are not memcheck findings; "==PID==" lines are.
@@ -93,6 +95,25 @@ jq '.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/nonexist
 vg "create: seccomp listener unreachable" 1 create c1
 jq '.mounts += [{"destination":"/proc/sys/kernel","type":"proc","source":"proc"}]' "$work/config.good.json" >"$bundle/config.json"
 vg "create: mount inside /proc" 1 create c1
+# linux.netDevices (a libmnl hull): a veth moved in, then a missing device: the create
+# fails and moves the veth back (netlink requests go out zeroed: no heap bytes in their
+# padding). In a throwaway network namespace, never the host's.
+if "$HULL" features | jq -e '.linux.netDevices.enabled' >/dev/null && command -v ip >/dev/null; then
+	(cd / && exec unshare -n sleep 600 </dev/null >/dev/null 2>&1) &
+	holder=$!
+	for _ in $(seq 50); do
+		[ "$(readlink /proc/$holder/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break
+		sleep 0.02
+	done
+	nsenter -t "$holder" -n ip link add vg0 type veth peer name vg0-p
+	nsenter -t "$holder" -n ip addr add 10.99.0.1/24 dev vg0
+	jq '.linux.netDevices = {"vg0": {"name": "x0"}, "nosuch0": {}}' "$work/config.good.json" >"$bundle/config.json"
+	VG_IN=(nsenter -t "$holder" -n)
+	vg "create: netDevices with a missing device (the moved one goes back)" 1 create c1
+	VG_IN=()
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+fi
 jq --slurpfile p "$top/tests/fixtures/seccomp/default.json" '.linux.seccomp = $p[0]' "$work/config.good.json" >"$bundle/config.json"
 
 # A real container, made without memcheck: valgrind 3.19 has no openat2 (the rootfs

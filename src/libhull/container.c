@@ -137,19 +137,15 @@ static int pty_cb(void *ud, int master, struct hull_error *err)
 	return 0;
 }
 
-/* linux.netDevices: move them in, then pin the netns so that delete finds them even
- * once the container's processes are gone. */
+/* linux.netDevices: move them in. From then on the container's netns owns them (see
+ * netdev.h): only a failed create moves them back, through netns_fd. */
 static int netns_cb(void *ud, int netns_fd, struct hull_error *err)
 {
 	struct create_ctx *cx = ud;
 	cx->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
 	if (cx->netns_fd < 0)
 		return hull_fail(err, errno, "dup the container's netns fd");
-	struct hull_container *c = cx->c;
-	c->netns_origin = hull_netdev_current_netns();
-	if (hull_netdev_move_in(cx->spec, netns_fd, &c->net_devices, &c->n_net_devices, err) < 0)
-		return -1;
-	return hull_netdev_pin(c->dir, netns_fd, err);
+	return hull_netdev_move_in(cx->spec, netns_fd, &cx->net_devices, &cx->n_net_devices, err);
 }
 
 /* Make the state dir: locked dir, config copy, exec.fifo. */
@@ -194,14 +190,12 @@ static void create_cleanup(const struct hull_global_opts *g, const char *id, str
 {
 	struct hull_error e = { 0 };
 	/* Before the kill: a veth dies with the netns. */
-	if (cx->netns_fd >= 0 && cx->c->n_net_devices) {
-		hull_netdev_move_out(cx->netns_fd, cx->c->net_devices, cx->c->n_net_devices);
-		hull_netdev_moved_free(cx->c->net_devices, cx->c->n_net_devices);
-		cx->c->net_devices = NULL;
-		cx->c->n_net_devices = 0;
+	if (cx->netns_fd >= 0 && cx->n_net_devices) {
+		hull_netdev_move_out(cx->netns_fd, cx->net_devices, cx->n_net_devices);
+		hull_netdev_moved_free(cx->net_devices, cx->n_net_devices);
+		cx->net_devices = NULL;
+		cx->n_net_devices = 0;
 	}
-	if (cx->netns_fd >= 0 && cx->dir_made)
-		hull_netdev_unpin(cx->c->dir);
 	if (cx->init.pid > 0) {
 		kill(cx->init.pid, SIGKILL);
 		waitpid(cx->init.pid, NULL, 0);
@@ -315,6 +309,7 @@ void create_ctx_clear(struct create_ctx *cx)
 		close(cx->pty_master);
 	if (cx->netns_fd >= 0)
 		close(cx->netns_fd);
+	hull_netdev_moved_free(cx->net_devices, cx->n_net_devices);
 	if (cx->init.pidfd >= 0)
 		close(cx->init.pidfd);
 	if (cx->init.sync_fd >= 0)

@@ -3,6 +3,7 @@
 #define HULL_CONTAINER_INTERNAL_H
 
 #include "container.h"
+#include "netdev.h"
 #include "process.h"
 
 struct hull_seccomp_filter;
@@ -20,6 +21,8 @@ struct create_ctx {
 	struct hull_init_result init;
 	int pty_master;                    /* received and kept when there is no console socket */
 	int netns_fd;                      /* linux.netDevices: the container's netns, for undoing */
+	struct hull_netdev_moved *net_devices; /* what a failed create moves back */
+	size_t n_net_devices;
 	bool dir_made;
 	bool cg_made;                      /* cg exists in the hierarchy (cleanup removes it) */
 };

@@ -108,8 +108,6 @@ int hull_container_destroy(struct hull_container *c, struct hull_error *err)
 		hull_debug("container %s: %s", c->id, e.msg);
 		hull_error_clear(&e);
 	}
-	/* Before the kill: unpinned (see netdev.h), the netns dies with the init. */
-	hull_netdev_release(c->dir, c->netns_origin, c->pid, c->start_time, c->net_devices, c->n_net_devices);
 	if (hull_pid_alive(c->pid, c->start_time))
 		kill(c->pid, SIGKILL);
 	if (cg && !hull_cgroup_is_noop(cg)) {

@@ -1,35 +1,14 @@
-/* netdev.c - linux.netDevices: move host interfaces into the container's netns and back. */
+/* netdev.c - linux.netDevices: move host interfaces into the container's netns (and back
+ * only when create fails). */
 #define _GNU_SOURCE
 #include "netdev.h"
 #include "json.h"
-#include "state.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
-
-#define PIN_FILE "netns"
-
-/* "config.json: linux.netDevices.<host>" (["..."] for names that are not identifiers),
- * the same rendering the parser uses. */
-static char *device_path(const char *host)
-{
-	struct hull_json j;
-	hull_json_init(&j, "config.json", NULL);
-	hull_json_push_key(&j, "linux");
-	hull_json_push_key(&j, "netDevices");
-	hull_json_push_key(&j, host);
-	return xasprintf("config.json: %s", j.path);
-}
 
 int hull_netdev_validate(const struct hull_spec *spec, struct hull_error *err)
 {
@@ -53,91 +32,6 @@ void hull_netdev_moved_free(struct hull_netdev_moved *moved, size_t n)
 	free(moved);
 }
 
-/* ---- pinning the netns ------------------------------------------------------------ */
-
-int hull_netdev_pin(const char *dir, int netns_fd, struct hull_error *err)
-{
-	_cleanup_free_ char *target = xasprintf("%s/%s", dir, PIN_FILE);
-	int fd = open(target, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0400);
-	if (fd < 0)
-		return hull_fail(err, errno, "create %s", target);
-	close(fd);
-	char source[64];
-	snprintf(source, sizeof(source), "/proc/self/fd/%d", netns_fd);
-	if (mount(source, target, NULL, MS_BIND, NULL) < 0) {
-		int e = errno;
-		unlink(target);
-		return hull_fail(err, e, "bind mount the container's network namespace on %s", target);
-	}
-	return 0;
-}
-
-void hull_netdev_unpin(const char *dir)
-{
-	_cleanup_free_ char *target = xasprintf("%s/%s", dir, PIN_FILE);
-	if (umount2(target, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		hull_warn("unmount %s: %s", target, strerror(errno));
-	unlink(target);
-}
-
-/* The pinned netns, or -1 when there is no pin (or it is no longer mounted, e.g. it was
- * made inside a mount namespace that is gone). */
-static int open_pinned(const char *dir)
-{
-	_cleanup_free_ char *target = xasprintf("%s/%s", dir, PIN_FILE);
-	int fd = open(target, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct statfs sf;
-	if (fd >= 0 && (fstatfs(fd, &sf) < 0 || sf.f_type != NSFS_MAGIC)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-char *hull_netdev_current_netns(void)
-{
-	struct stat st;
-	if (stat("/proc/thread-self/ns/net", &st) < 0)
-		return NULL;
-	return xasprintf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-}
-
-void hull_netdev_release(const char *dir, const char *origin, pid_t init_pid, uint64_t init_start_time,
-			 const struct hull_netdev_moved *moved, size_t n)
-{
-	if (!n)
-		return;
-	_cleanup_free_ char *here = hull_netdev_current_netns();
-	if (origin && (!here || strcmp(origin, here) != 0)) {
-		hull_warn("linux.netDevices: not moving the devices back: this delete runs in another network "
-			  "namespace than the container's create did");
-		hull_netdev_unpin(dir);
-		return;
-	}
-	int fd = open_pinned(dir);
-	if (fd < 0 && init_pid > 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init_pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && !hull_pid_alive(init_pid, init_start_time)) { /* a recycled pid */
-			close(fd);
-			fd = -1;
-		}
-	}
-	if (fd >= 0) {
-		hull_netdev_move_out(fd, moved, n);
-		close(fd);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			_cleanup_free_ char *path = device_path(moved[i].host);
-			hull_warn("%s: the container's network namespace is gone: the kernel moved the device to the "
-				  "initial network namespace if it is physical, or destroyed it if it is virtual",
-				  path);
-		}
-	}
-	hull_netdev_unpin(dir);
-}
-
 #ifdef HULL_HAVE_MNL
 /* ---- rtnetlink through libmnl -------------------------------------------------------- */
 #include <libmnl/libmnl.h>
@@ -148,6 +42,19 @@ void hull_netdev_release(const char *dir, const char *origin, pid_t init_pid, ui
 #include <net/if.h>
 
 #define NL_BUF_SIZE 32768 /* a dump message never crosses it (libmnl's MNL_SOCKET_DUMP_SIZE) */
+#define NL_REQ_SIZE 1024  /* a request is far smaller: a link or address and a few attributes */
+
+/* "config.json: linux.netDevices.<host>" (["..."] for names that are not identifiers),
+ * the same rendering the parser uses. */
+static char *device_path(const char *host)
+{
+	struct hull_json j;
+	hull_json_init(&j, "config.json", NULL);
+	hull_json_push_key(&j, "linux");
+	hull_json_push_key(&j, "netDevices");
+	hull_json_push_key(&j, host);
+	return xasprintf("config.json: %s", j.path);
+}
 
 bool hull_netdev_supported(void)
 {
@@ -209,6 +116,9 @@ static int nl_open(struct nl *n, int netns_fd, struct hull_error *err)
 static struct nlmsghdr *nl_request(struct nl *n, uint16_t type, uint16_t flags, bool dump)
 {
 	flags |= dump ? NLM_F_DUMP : NLM_F_ACK;
+	/* The buffer also takes the replies: without this, attribute padding would carry
+	 * bytes of an earlier answer (or of the heap) to the kernel. */
+	memset(n->buf, 0, NL_REQ_SIZE);
 	struct nlmsghdr *h = mnl_nlmsg_put_header(n->buf);
 	h->nlmsg_type = type;
 	h->nlmsg_flags = NLM_F_REQUEST | flags;

@@ -133,10 +133,6 @@ int hull_state_remove_dir(const char *root, const char *id, struct hull_error *e
 	_cleanup_close_ int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : hull_fail(err, errno, "open state directory %s/%s", root, id);
-	/* A create that died between moving network devices in and saving state.json left
-	 * the netns pin mounted: the dir could not be removed. */
-	_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
-	hull_netdev_unpin(dir);
 	remove_contents(fd);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return hull_fail(err, errno, "remove state directory %s/%s", root, id);
@@ -218,53 +214,12 @@ int hull_container_save(const struct hull_container *c, struct hull_error *err)
 		hull_jgen_kint(gen, "creator_pid", c->creator_pid);
 		hull_jgen_kuint(gen, "creator_start", c->creator_start);
 	}
-	if (c->n_net_devices) {
-		hull_jgen_key(gen, "net_devices");
-		yajl_gen_array_open(gen);
-		for (size_t i = 0; i < c->n_net_devices; i++) {
-			yajl_gen_map_open(gen);
-			hull_jgen_kstr(gen, "host", c->net_devices[i].host);
-			hull_jgen_kint(gen, "index", c->net_devices[i].index);
-			hull_jgen_kbool(gen, "was_up", c->net_devices[i].was_up);
-			yajl_gen_map_close(gen);
-		}
-		yajl_gen_array_close(gen);
-		hull_jgen_kstr(gen, "netns_origin", c->netns_origin);
-	}
 	yajl_gen_map_close(gen);
 	_cleanup_free_ char *text = hull_jgen_finish(gen);
 	_cleanup_free_ char *path = xasprintf("%s/%s", c->dir, HULL_STATE_FILE);
 	int r = hull_write_state_file(path, text, strlen(text), 0600);
 	if (r < 0)
 		return hull_fail(err, -r, "write %s", path);
-	return 0;
-}
-
-/* "net_devices": [{"host", "index", "was_up"}]: what delete moves back. */
-static int parse_net_devices(struct hull_json *j, yajl_val root, struct hull_container *c)
-{
-	yajl_val a = NULL;
-	int r = hull_json_get_array(j, root, "net_devices", false, &a);
-	if (r <= 0)
-		return r;
-	if (hull_json_get_string(j, root, "netns_origin", false, &c->netns_origin) < 0)
-		return -1;
-	size_t n = a->u.array.len;
-	c->net_devices = xcalloc(n ? n : 1, sizeof(*c->net_devices));
-	size_t mark = hull_json_push_key(j, "net_devices");
-	for (size_t i = 0; i < n; i++) {
-		yajl_val d = a->u.array.values[i];
-		struct hull_netdev_moved *m = &c->net_devices[c->n_net_devices++];
-		int64_t index = 0;
-		size_t im = hull_json_push_index(j, i);
-		if (hull_json_want_object(j, d) < 0 || hull_json_get_string(j, d, "host", true, &m->host) < 0 ||
-		    hull_json_get_i64(j, d, "index", true, 1, INT32_MAX, &index) < 0 ||
-		    hull_json_get_bool(j, d, "was_up", &m->was_up) < 0)
-			return -1;
-		m->index = (int)index;
-		hull_json_pop(j, im);
-	}
-	hull_json_pop(j, mark);
 	return 0;
 }
 
@@ -293,8 +248,7 @@ static int parse_state(struct hull_container *c, const char *text, size_t len, s
 	    hull_json_get_bool(&j, root, "no_new_keyring", &c->no_new_keyring) < 0 ||
 	    hull_json_get_bool(&j, root, "creating", &c->creating) < 0 ||
 	    hull_json_get_i64(&j, root, "creator_pid", false, 0, INT32_MAX, &creator) < 0 ||
-	    hull_json_get_u64(&j, root, "creator_start", false, UINT64_MAX, &c->creator_start) < 0 ||
-	    parse_net_devices(&j, root, c) < 0)
+	    hull_json_get_u64(&j, root, "creator_start", false, UINT64_MAX, &c->creator_start) < 0)
 		r = -1;
 	yajl_tree_free(root);
 	c->creator_pid = (pid_t)creator;
@@ -333,11 +287,6 @@ static void clear_state_fields(struct hull_container *c)
 	free(c->created);
 	free(c->cgroup_path);
 	c->bundle = c->rootfs = c->created = c->cgroup_path = NULL;
-	hull_netdev_moved_free(c->net_devices, c->n_net_devices);
-	free(c->netns_origin);
-	c->net_devices = NULL;
-	c->n_net_devices = 0;
-	c->netns_origin = NULL;
 }
 
 /* A crash record knows no bundle, rootfs or creation time yet: show them empty. */
@@ -552,8 +501,6 @@ void hull_container_free(struct hull_container *c)
 	free(c->rootfs);
 	free(c->created);
 	free(c->cgroup_path);
-	hull_netdev_moved_free(c->net_devices, c->n_net_devices);
-	free(c->netns_origin);
 	hull_spec_free(c->spec);
 	free(c);
 }

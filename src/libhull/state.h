@@ -21,7 +21,6 @@
 #define HULL_STATE_H
 
 #include "hull.h"
-#include "netdev.h"
 #include "spec.h"
 
 #include <stdbool.h>
@@ -65,10 +64,6 @@ struct hull_container {
 	bool creating;
 	pid_t creator_pid;
 	uint64_t creator_start;
-	/* linux.netDevices hull moved in: delete moves them back (<dir>/netns pins the netns) */
-	struct hull_netdev_moved *net_devices;
-	size_t n_net_devices;
-	char *netns_origin; /* hull_netdev_current_netns() of create: where they go back to */
 	int dirfd;  /* O_DIRECTORY fd of dir */
 	int lockfd; /* >= 0 while hull_container_lock() holds the lock */
 	enum hull_status status; /* as of the last hull_container_status() (load computes it) */

@@ -13,6 +13,13 @@ check() {
 expect_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "want: $2" "got:  $3"; fi
 }
+# expect_match DESC PATTERN CMD...: CMD must succeed and print PATTERN (grep -E).
+expect_match() {
+	d=$1 pat=$2; shift 2
+	if ! out=$("$@" 2>&1); then notok "$d" "command failed: $*" "$out"
+	elif echo "$out" | grep -qE -- "$pat"; then ok "$d"
+	else notok "$d" "want output matching: $pat" "got: $out"; fi
+}
 # expect_fail_match DESC PATTERN CMD...: CMD must fail and print PATTERN (grep -E).
 expect_fail_match() {
 	d=$1 pat=$2; shift 2
@@ -23,7 +30,8 @@ expect_fail_match() {
 CG=/sys/fs/cgroup
 have_cgtool() { command -v cgtool >/dev/null; }
 # Containers: a bundle at $1 over the busybox /rootfs, with linux.resources $2, process args
-# $3 (a JSON array) and extra mounts $4 (JSON objects, comma-led). cgroupsPath /hull-vm-ct/<name>.
+# $3 (a JSON array), extra mounts $4 and extra linux.namespaces $5 (JSON objects, comma-led)
+# and extra linux members $6 (comma-led). cgroupsPath /hull-vm-ct/<name>.
 HROOT=/run/hull-vm
 h() { hull --root $HROOT "$@"; }
 mkbundle() {
@@ -35,8 +43,8 @@ mkbundle() {
  "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=755"]}${4:-}],
  "linux":{"cgroupsPath":"/hull-vm-ct/$(basename "$1")",
-  "namespaces":[{"type":"pid"},{"type":"mount"},{"type":"ipc"},{"type":"uts"}],
-  "resources":$2}}
+  "namespaces":[{"type":"pid"},{"type":"mount"},{"type":"ipc"},{"type":"uts"}${5:-}],
+  "resources":$2${6:-}}}
 JSON
 }
 # Start detached; the container keeps the stdio it gets, so give it a file, never a pipe.
