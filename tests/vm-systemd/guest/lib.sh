@@ -30,6 +30,14 @@ expect_nomatch() {
 	if printf '%s\n' "$3" | grep -qE -- "$2"; then notok "$1" "want no match: $2" "got: $3"; else ok "$1"; fi
 }
 
+# wait_until COND: up to 20 s for the shell condition to hold (by the clock: a probe costs a
+# lot under TCG, so tap.sh's count of 100 tries can take minutes when the condition never holds).
+wait_until() {
+	local end=$((SECONDS + 20))
+	while [ $SECONDS -lt $end ]; do eval "$1" && return 0; sleep 0.2; done
+	eval "$1"
+}
+
 # The runtime under test, with its own state root so runc's and hull's containers never meet.
 RTROOT=/run/hull-vm-sd/$RUNTIME
 rt() { "$RT_BIN" --root "$RTROOT" "$@"; }
@@ -59,7 +67,7 @@ mkbundle() {
 }
 
 # Detached containers keep the stdio they get: give them a file, never a pipe.
-run_d() { rt "$@" </dev/null >"/run/hull-vm-b/out-$RUNTIME" 2>&1 || { cat "/run/hull-vm-b/out-$RUNTIME"; return 1; }; }
+run_d() { "$@" </dev/null >"/run/hull-vm-b/out-$RUNTIME" 2>&1 || { cat "/run/hull-vm-b/out-$RUNTIME"; return 1; }; }
 # The cgroup of a pid as seen from the host (containers get a cgroup namespace on v2).
 cg_path_of() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
 state_of() { rt state "$1" 2>/dev/null | jq -r .status; }

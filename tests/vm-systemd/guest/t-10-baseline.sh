@@ -17,7 +17,7 @@ expect_eq "no failed units" "" "$(systemctl --failed --plain --no-legend 2>&1)"
 id=$(ct fs)
 b=/run/hull-vm-b/$id
 mkbundle "$b" "/hull-vm-fs/$id" '["sleep","60"]' '{"pids":{"limit":50}}'
-check "run -d with the cgroupfs driver" run_d run -d --bundle "$b" "$id"
+check "run -d with the cgroupfs driver" run_d rt run -d --bundle "$b" "$id"
 pid=$(pid_of "$id")
 expect_eq "cgroupfs driver: the container is in its cgroup" "/hull-vm-fs/$id" "$(cg_path_of "$pid")"
 expect_eq "cgroupfs driver: pids.max written" 50 "$(cat "/sys/fs/cgroup/hull-vm-fs/$id/pids.max" 2>&1)"
