@@ -6,10 +6,9 @@
 #
 # Built with mmdebstrap from this machine's Debian apt sources, then written into an ext4 file
 # with `mke2fs -d`. The cache key is a hash of this script (which holds the package list and the
-# guest's unit), so editing it makes a new image; old keys are removed once a new one is made.
+# guest's unit), so editing it makes a new image; images unused for 3 days are removed.
 # Env: HULL_VM_SD_CACHE (default /var/cache/hull-vm-systemd).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
 cache=${HULL_VM_SD_CACHE:-/var/cache/hull-vm-systemd}
 
 # The image content. containerd/podman/runc/crun are the managers and runtimes the tests drive;
@@ -22,6 +21,7 @@ packages="systemd systemd-sysv udev dbus kmod containerd podman conmon crun runc
 key=$( (cat "$0"; uname -m) | sha256sum | cut -c1-16)
 dir=$cache/$key
 if [ -s "$dir/rootfs.img" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.img" ]; then
+	touch "$dir" # in use: see the pruning below
 	echo "$dir"
 	exit 0
 fi
@@ -114,7 +114,8 @@ cp -L "$root"/boot/initrd.img-* "$tmp/initrd.img"
 size_mb=$(( $(du -sm "$root" | cut -f1) * 13 / 10 + 512 ))
 mke2fs -q -t ext4 -L hullroot -d "$root" "$tmp/rootfs.img" "${size_mb}M" >&2
 rm -rf "$root"
-rm -rf "${cache:?}"/[0-9a-f]*
+# Images of other keys (older versions of this script, another worktree's) unused for 3 days.
+find "$cache" -mindepth 1 -maxdepth 1 -name '[0-9a-f]*' -mtime +2 -exec rm -rf {} +
 mv "$tmp" "$dir"
 trap - EXIT
 echo "build-image: $dir in $(($(date +%s) - t0)) s ($(du -sh "$dir" | cut -f1) sparse)" >&2
