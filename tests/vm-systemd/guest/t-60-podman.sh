@@ -21,7 +21,7 @@ unit=libpod-$cid.scope
 cg=/sys/fs/cgroup/machine.slice/$unit
 expect_eq "podman sees it running" running "$(pm inspect -f '{{.State.Status}}' "$name" 2>&1)"
 pid=$(pm inspect -f '{{.State.Pid}}' "$name" 2>/dev/null)
-expect_eq "the scope $unit is active" active "$(unit_state "$unit")"
+expect_eq "the libpod scope is active" active "$(unit_state "$unit")"
 expect_eq "the container is in machine.slice/$unit" "/machine.slice/$unit" "$(cg_path_of "$pid")"
 expect_eq "MemoryMax from --memory" 67108864 "$(unit_prop "$unit" MemoryMax)"
 expect_eq "TasksMax from --pids-limit" 100 "$(unit_prop "$unit" TasksMax)"
