@@ -6,7 +6,7 @@ what=${1:-all}
 build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-dev libcap-dev libmnl-dev
  check libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev libzstd-dev busybox-static jq"
 test="bats iproute2 util-linux bsdutils procps python3 runc crun valgrind clang libclang-rt-14-dev hyperfine time strace zstd"
-vm="qemu-system-x86 linux-image-amd64 cpio"
+vm="qemu-system-x86 linux-image-amd64 cpio mmdebstrap e2fsprogs"
 peers="bats jq gawk bsdutils criu golang-go libseccomp2"
 daemons="containerd docker.io buildah podman skopeo umoci docker-registry apache2-utils curl openssl python3-grpcio containernetworking-plugins iproute2"
 case "$what" in
