@@ -66,7 +66,9 @@ endif
 HL_LIBS := -lcrypto -lz -lzstd $(DYN_LIBS) -lpthread -ldl
 CHECK_LIBS := -lcheck -lsubunit -lm -lrt -lpthread
 
-LIBHULL_SRCS := $(sort $(wildcard src/libhull/*.c))
+# libhull is one archive of its folders (src/libhull/*/) and the neutral helpers (src/common/).
+COMMON_SRCS := $(sort $(wildcard src/common/*.c))
+LIBHULL_SRCS := $(sort $(wildcard src/libhull/*.c src/libhull/*/*.c)) $(COMMON_SRCS)
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 HL_SRCS := $(sort $(wildcard src/hl/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))

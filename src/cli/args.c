@@ -1,7 +1,7 @@
 /* args.c - runc-compatible option parsing (Go flag package conventions) and help text. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
 #ifndef HULL_CLI_H
 #define HULL_CLI_H
 
-#include "../libhull/hull.h"
+#include "libhull/hull.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* main.c - hull's global flags, the command table and dispatch (runc's command line). */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -2,7 +2,7 @@
  * image's own /etc/passwd and /etc/group (read inside the rootfs, never the host's). */
 #include "bundle_user.h"
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

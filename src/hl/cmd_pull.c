@@ -1,6 +1,6 @@
 /* cmd_pull.c - `hull image pull`: resolve a reference, choose a platform, fetch verified blobs, name the image. */
 #include "registry.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 

@@ -2,7 +2,7 @@
  * cached layer snapshots by default) -> libhull's hull_run(). Exit status as runc's (the
  * workload's, 128+N when killed by signal N); --rm removes container, bundle and overlay. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

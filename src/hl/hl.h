@@ -3,7 +3,7 @@
 #define HULL_HL_H
 
 #include "../cli/cli.h"
-#include "../libhull/hull.h"
+#include "libhull/hull.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * RESOLVE_IN_ROOT where the kernel has it, the same resolution done by hand elsewhere.
  * Used for every parent directory the layer applier writes into. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* main.c - hull-image: global options and the command table (also run as `hull image ...`). */
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 
 static const struct {

@@ -4,11 +4,11 @@
  * when a feature lands (or turns out not to work). Consumers act on them: containerd
  * refuses idmapped mounts unless mountExtensions.idmap.enabled, CRI looks for "rro". */
 #define _GNU_SOURCE
-#include "caps.h"
+#include "libhull/security/caps.h"
 #include "json.h"
-#include "netdev.h"
-#include "seccomp.h"
-#include "util.h"
+#include "libhull/ns/netdev.h"
+#include "libhull/security/seccomp.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <seccomp.h>

@@ -1,7 +1,7 @@
 /* test_caps.c - unit tests of caps.c: unknown capability names (warned, as runc) and the known list. */
 #define _GNU_SOURCE
-#include "libhull/caps.h"
-#include "libhull/util.h"
+#include "libhull/security/caps.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <fcntl.h>

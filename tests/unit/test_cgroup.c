@@ -1,6 +1,6 @@
 /* test_cgroup.c - unit tests of the cgroup manager's pure parts (conversions, paths, device program)
  * and, as root on a host with cgroups, one create/destroy round trip under a private path. */
-#include "libhull/cgroup_internal.h"
+#include "libhull/cgroup/internal.h"
 
 #include <check.h>
 #include <errno.h>

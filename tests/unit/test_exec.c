@@ -1,9 +1,9 @@
 /* test_exec.c - unit tests of exec_cgroup.c: `exec --cgroup` parsing (runc's rules) and
  * which cgroup.procs files a pid lands in, on a fake v1 hierarchy in a temp dir. */
 #define _GNU_SOURCE
-#include "libhull/cgroup_internal.h"
-#include "libhull/exec_internal.h"
-#include "libhull/util.h"
+#include "libhull/cgroup/internal.h"
+#include "libhull/exec/exec.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <errno.h>

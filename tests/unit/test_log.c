@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "libhull/hull.h"
 #include "libhull/json.h"
-#include "libhull/util.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* test_mount_options.c - unit tests of mount_options.c (option names -> mount_setattr
  * attributes, propagation, superblock flags) and of the parent-side mount checks. */
 #define _GNU_SOURCE
-#include "libhull/mount_internal.h"
-#include "libhull/util.h"
+#include "libhull/mount/internal.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <sys/mount.h>

@@ -3,9 +3,9 @@
 #define _GNU_SOURCE
 #include "libhull/hull.h"
 #include "libhull/json.h"
-#include "libhull/seccomp.h"
-#include "libhull/spec.h"
-#include "libhull/util.h"
+#include "libhull/security/seccomp.h"
+#include "libhull/spec/spec.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* test_spec.c - unit tests of the config.json parser (spec*.c), json.c, the default spec and features. */
 #define _GNU_SOURCE
 #include "libhull/json.h"
-#include "libhull/netdev.h"
-#include "libhull/spec.h"
-#include "libhull/util.h"
+#include "libhull/ns/netdev.h"
+#include "libhull/spec/spec.h"
+#include "common/util.h"
 
 #include <check.h>
 #include <dirent.h>
