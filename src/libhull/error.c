@@ -75,7 +75,7 @@ static struct {
 bool hull_log_debugging;
 
 /* The trace's zero: set by the first hull process and passed on in the environment
- * when hull re-executes itself (sealed copy, exec_seal.c), which reopens the log. */
+ * when hull re-executes itself (sealed copy, security/sealed_binary.c), which reopens the log. */
 #define TRACE_T0_ENV "_HULL_DEBUG_T0"
 
 static void trace_start(void)

@@ -1,4 +1,4 @@
-/* test_mount_options.c - unit tests of mount_options.c (option names -> mount_setattr
+/* test_mount_options.c - unit tests of mount/options.c (option names -> mount_setattr
  * attributes, propagation, superblock flags) and of the parent-side mount checks. */
 #define _GNU_SOURCE
 #include "libhull/mount/internal.h"

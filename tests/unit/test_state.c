@@ -1,6 +1,7 @@
 /* test_state.c - unit tests of the state directory (state.c): the crash record create
  * writes before its first side effect, and how load/status read it. */
 #include "libhull/container/state.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* cgroup_devices.c - the device cgroup: rule list, v1 devices.allow/deny, v2 eBPF device filter. */
+/* devices.c - the device cgroup: rule list, v1 devices.allow/deny, v2 eBPF device filter. */
 #include "internal.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* cgroup_internal.h - what the cgroup backends (v1, v2, systemd paths, devices, stats) share. */
+/* internal.h - what the cgroup backends (v1, v2, systemd paths, devices, stats) share. */
 #ifndef HULL_CGROUP_INTERNAL_H
 #define HULL_CGROUP_INTERNAL_H
 

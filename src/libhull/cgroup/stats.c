@@ -1,4 +1,4 @@
-/* cgroup_stats.c - the `events` stats "data" object in runc's layout (types.Stats), from v1 or v2 files. */
+/* stats.c - the `events` stats "data" object in runc's layout (types.Stats), from v1 or v2 files. */
 #include "internal.h"
 
 #include <dirent.h>

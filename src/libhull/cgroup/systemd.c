@@ -1,4 +1,4 @@
-/* cgroup_systemd.c - map runc's systemd cgroupsPath ("slice:prefix:name") to a cgroupfs path.
+/* systemd.c - map runc's systemd cgroupsPath ("slice:prefix:name") to a cgroupfs path.
  *
  * There is no D-Bus driver yet: hull creates the directory systemd would have made for
  * the scope and manages it through cgroupfs. systemd does not know the unit, so

@@ -1,4 +1,4 @@
-/* cgroup_v1.c - the legacy (v1) backend, also used on hybrid hosts (v1 controllers + a cgroup2 mount). */
+/* v1.c - the legacy (v1) backend, also used on hybrid hosts (v1 controllers + a cgroup2 mount). */
 #include "internal.h"
 
 #include <errno.h>
@@ -130,15 +130,6 @@ static int cpuset_init(const char *dir, struct hull_error *err)
 static int mem_write(const char *d, const char *file, int64_t v, const char *jpath, struct hull_error *err)
 {
 	return wr_i64(d, file, v < 0 ? -1 : v, jpath, err);
-}
-
-/* runc 1.1 ignores kernel memory limits (kmem and kmem.tcp) with this warning: at create
- * whenever the fields are there, on update when they are not 0. */
-void cg_warn_kernel_memory(const struct hull_memory_resources *m, bool update)
-{
-	if (update ? (m->has_kernel && m->kernel) || (m->has_kernel_tcp && m->kernel_tcp)
-		   : m->has_kernel || m->has_kernel_tcp)
-		hull_warn("Kernel memory settings are ignored and will be removed");
 }
 
 static int v1_memory(struct hull_cgroup *cg, const struct hull_memory_resources *m, bool update, struct hull_error *err)

@@ -1,4 +1,4 @@
-/* cgroup_v2.c - the unified (cgroup v2) backend: create, resources, enter, freeze, destroy. */
+/* v2.c - the unified (cgroup v2) backend: create, resources, enter, freeze, destroy. */
 #include "internal.h"
 
 #include <errno.h>

@@ -1,8 +1,9 @@
-/* container_cgroup.c - the container operations that are cgroup operations: pause, resume, update, events, ps. */
+/* cgroup_ops.c - the container operations that are cgroup operations: pause, resume, update, events, ps. */
 #include "libhull/cgroup/cgroup.h"
 #include "libhull/hull.h"
 #include "libhull/spec/spec.h"
 #include "state.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* container.c - the lifecycle: create (validation, state dir, cgroup, init launch, cleanup on failure) and start. */
+/* create.c - the lifecycle: create (validation, state dir, cgroup, init launch, cleanup on failure) and start. */
 #define _GNU_SOURCE
 #include "container.h"
 #include "libhull/security/caps.h"
@@ -13,6 +13,7 @@
 #include "libhull/process/attrs.h"
 #include "libhull/security/seccomp.h"
 #include "libhull/process/terminal.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>

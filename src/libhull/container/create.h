@@ -1,4 +1,4 @@
-/* container_internal.h - what container.c (create/start) shares with container_ops.c (run, kill, delete, ...). */
+/* create.h - what container.c (create/start) shares with container_ops.c (run, kill, delete, ...). */
 #ifndef HULL_CONTAINER_INTERNAL_H
 #define HULL_CONTAINER_INTERNAL_H
 

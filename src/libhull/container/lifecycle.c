@@ -1,10 +1,11 @@
-/* container_ops.c - the lifecycle after create: run (foreground), kill, delete, state, list. */
+/* lifecycle.c - the lifecycle after create: run (foreground), kill, delete, state, list. */
 #define _GNU_SOURCE
 #include "libhull/cgroup/cgroup.h"
 #include "create.h"
 #include "hooks.h"
 #include "notify.h"
 #include "libhull/process/terminal.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <ctype.h>

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "notify.h"
 #include "state.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -3,6 +3,7 @@
 #include "state.h"
 #include "libhull/cgroup/cgroup.h"
 #include "libhull/json.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <dirent.h>
@@ -141,52 +142,6 @@ int hull_state_remove_dir(const char *root, const char *id, struct hull_error *e
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return hull_fail(err, errno, "remove state directory %s/%s", root, id);
 	return 0;
-}
-
-uint64_t hull_pid_start_time(pid_t pid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* comm may hold spaces and ')': fields restart after the last ')'. */
-	char *p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	p += 2; /* field 3: state */
-	for (int field = 3; field < 22 && p; field++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
-	}
-	return p ? strtoull(p, NULL, 10) : 0;
-}
-
-bool hull_pid_alive(pid_t pid, uint64_t start_time)
-{
-	if (pid <= 0)
-		return false;
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ')
-		return false;
-	/* A zombie init has finished its job: the container is stopped (runc HEAD agrees). */
-	if (p[2] == 'Z' || p[2] == 'X')
-		return false;
-	return start_time == 0 || hull_pid_start_time(pid) == start_time;
 }
 
 /* ---- state.json ----------------------------------------------------------------- */

@@ -108,10 +108,6 @@ void hull_container_free(struct hull_container *c);
 /* Ids of every container under root, sorted. Missing root: an empty list. */
 int hull_state_list_ids(const char *root, char ***ids, size_t *n, struct hull_error *err);
 
-/* True when pid is alive, not a zombie, and (if start_time != 0) has that start time. */
-bool hull_pid_alive(pid_t pid, uint64_t start_time);
-/* Field 22 of /proc/<pid>/stat; 0 if unreadable. */
-uint64_t hull_pid_start_time(pid_t pid);
 
 /* Paths inside the state dir. */
 #define HULL_STATE_FILE "state.json"

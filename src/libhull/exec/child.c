@@ -1,4 +1,4 @@
-/* exec_child.c - spawning an exec'd process: clone, join the init's namespaces, set up, execve.
+/* child.c - spawning an exec'd process: clone, join the init's namespaces, set up, execve.
  *
  * The per-process steps are hull_process_prepare()'s two halves: the attributes
  * (hull_attrs_apply_process) before the namespaces are joined, cwd and PATH lookup
@@ -27,7 +27,7 @@
  *    /proc/PID/{exe,fd,mem,environ} unless they hold CAP_SYS_PTRACE in the *host*
  *    user namespace (mm->user_ns is hull's);
  *  - for that last case the hull CLI runs exec from a sealed view of itself
- *    (hull_reexec_sealed, exec_seal.c): /proc/PID/exe then names a read-only overlay
+ *    (hull_reexec_sealed, security/sealed_binary.c): /proc/PID/exe then names a read-only overlay
  *    view or a sealed memfd copy that cannot be written, never the binary on the host. */
 #define _GNU_SOURCE
 #include "exec.h"
@@ -36,6 +36,7 @@
 #include "libhull/process/attrs.h"
 #include "libhull/security/seccomp.h"
 #include "libhull/process/terminal.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
-/* container_exec.c - `exec`: the process to run (config.json's or --process), the checks
- * runc makes, then spawn (exec_child.c), hand-offs (pid file, pidfd, console socket) and
+/* exec.c - `exec`: the process to run (config.json's or --process), the checks
+ * runc makes, then spawn (exec/child.c), hand-offs (pid file, pidfd, console socket) and
  * the foreground wait. */
 #define _GNU_SOURCE
 #include "libhull/security/caps.h"
-#include "libhull/cgroup/cgroup.h"
+#include "libhull/cgroup/subcgroup.h"
 #include "exec.h"
 #include "libhull/process/attrs.h"
 #include "libhull/security/seccomp.h"
@@ -170,7 +170,7 @@ static int prepare(struct exec_ctx *x, struct hull_error *err)
 {
 	const struct hull_seccomp *sc = &x->c->spec->linux_.seccomp;
 	if (check_state(x, err) < 0 || build_process(x, err) < 0 || check_terminal(x, err) < 0 ||
-	    exec_cgroup_validate(x->o->cgroups, err) < 0)
+	    hull_cgroup_validate_sub(x->o->cgroups, err) < 0)
 		return -1;
 	for (int fd = 3; fd < 3 + x->o->preserve_fds; fd++)
 		if (fcntl(fd, F_GETFD) < 0)
@@ -194,7 +194,7 @@ static unsigned ns_mask(const struct hull_spec *spec)
 static int enter_cgroup(void *userdata, pid_t pid, struct hull_error *err)
 {
 	struct exec_ctx *x = userdata;
-	return exec_cgroup_enter(x->cg, x->o->cgroups, pid, err);
+	return hull_cgroup_enter_sub(x->cg, x->o->cgroups, pid, err);
 }
 
 /* ---- after the process runs ----------------------------------------------------------- */

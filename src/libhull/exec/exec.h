@@ -1,7 +1,7 @@
-/* exec_internal.h - what the exec files share: container_exec.c (the command), exec_child.c
- * (spawning the process inside the container), exec_cgroup.c (--cgroup sub-cgroups). */
-#ifndef HULL_EXEC_INTERNAL_H
-#define HULL_EXEC_INTERNAL_H
+/* exec.h - what the exec files share: exec.c (the command) and child.c
+ * (spawning the process inside the container). */
+#ifndef HULL_EXEC_EXEC_H
+#define HULL_EXEC_EXEC_H
 
 #include "libhull/container/state.h"
 
@@ -9,7 +9,6 @@
 #include <sys/types.h>
 
 struct hull_seccomp_filter;
-struct hull_cgroup;
 
 /* Everything the exec'd process needs (borrowed). */
 struct exec_spawn_cfg {
@@ -34,11 +33,5 @@ struct exec_spawn_result {
  * closed on execve) or failed (then nothing is left: the child is killed and reaped,
  * err has the child's own message). Signals should be blocked by the caller. */
 int exec_spawn(const struct exec_spawn_cfg *cfg, struct exec_spawn_result *res, struct hull_error *err);
-
-/* --cgroup: parse the values (runc's rules) and enter pid into the sub-cgroups of the
- * container's cgroup cg. values NULL/empty: the container's cgroup itself. */
-int exec_cgroup_enter(struct hull_cgroup *cg, char *const *values, pid_t pid, struct hull_error *err);
-/* Syntax check only (before anything is started). */
-int exec_cgroup_validate(char *const *values, struct hull_error *err);
 
 #endif

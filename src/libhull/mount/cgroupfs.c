@@ -1,4 +1,4 @@
-/* mount_cgroup.c - the container's view of /sys/fs/cgroup: cgroup2 on a unified host,
+/* cgroupfs.c - the container's view of /sys/fs/cgroup: cgroup2 on a unified host,
  * and on a v1 or hybrid host what runc builds: a tmpfs holding one mount per hierarchy
  * (the container's own cgroup bound from the host, or a fresh mount in a new cgroup
  * namespace), plus the cpu -> cpu,cpuacct style symlinks. */

@@ -1,4 +1,4 @@
-/* mount_copyup.c - tmpcopyup: copy what an image has at a mount point into the tmpfs
+/* copyup.c - tmpcopyup: copy what an image has at a mount point into the tmpfs
  * mounted over it, so the directory keeps its content but becomes writable. */
 #define _GNU_SOURCE
 #include "internal.h"

@@ -1,4 +1,4 @@
-/* mount_dev.c - filling the container's /dev: the default devices, linux.devices,
+/* dev.c - filling the container's /dev: the default devices, linux.devices,
  * the standard symlinks, ptmx and the /dev/console mount target. */
 #define _GNU_SOURCE
 #include "internal.h"

@@ -1,4 +1,4 @@
-/* mount_idmap.c - a user namespace holding a mount's uidMappings/gidMappings, the
+/* idmap.c - a user namespace holding a mount's uidMappings/gidMappings, the
  * handle MOUNT_ATTR_IDMAP takes. */
 #define _GNU_SOURCE
 #include "internal.h"

@@ -1,4 +1,4 @@
-/* mount_internal.h - pieces shared by the rootfs modules (mount*.c only). */
+/* internal.h - pieces shared by the rootfs modules (mount*.c only). */
 #ifndef HULL_MOUNT_INTERNAL_H
 #define HULL_MOUNT_INTERNAL_H
 
@@ -41,36 +41,15 @@ bool hull_mount_is_bind(const struct hull_mount *m);
 /* True for the few files below /proc that may be mount destinations (lxcfs's). */
 bool hull_mount_proc_entry_ok(const char *dest);
 
-/* ---- path resolution inside the rootfs (mount_resolve.c) ---- */
+#include "mountapi.h"
+#include "resolve.h"
 
-enum hull_create_kind { HULL_CREATE_NONE, HULL_CREATE_DIR, HULL_CREATE_FILE };
-
-/* Resolve `path` (absolute in the container) under root_fd with openat2
- * RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS, creating missing directories (and, with
- * HULL_CREATE_FILE, an empty last component) under root_fd. Returns an O_PATH fd,
- * or -1 with errno set (ENOENT with HULL_CREATE_NONE when missing). */
-int hull_resolve_in_root(int root_fd, const char *path, enum hull_create_kind create);
-/* openat2 in root with explicit flags (O_PATH etc). */
-int hull_openat_in_root(int root_fd, const char *path, int flags);
-
-/* ---- helpers of mount.c used by the others ---- */
-
-/* Build a detached mount of a fresh filesystem: fsopen+fsconfig+fsmount. `data`
- * and `sb_flags` may be NULL. what: for error messages. */
-int hull_fs_detached(const char *type, const char *source, char *const *sb_flags, char *const *data,
-		     const char *what, struct hull_error *err);
-/* Attach a detached tree onto the O_PATH fd target_fd. */
-int hull_move_onto(int tree_fd, int target_fd, const char *what, struct hull_error *err);
-/* mount_setattr with AT_EMPTY_PATH (and AT_RECURSIVE if rec). */
-int hull_setattr(int fd, bool rec, uint64_t set, uint64_t clr, uint64_t propagation, const char *what,
-		 struct hull_error *err);
-
-/* ---- mount_copyup.c ---- */
+/* ---- mount/copyup.c ---- */
 
 /* Copy the contents of directory src_fd (readable) into dst_fd (tmpcopyup). */
 int hull_copy_tree(int src_fd, int dst_fd, struct hull_error *err);
 
-/* ---- mount_mountinfo.c ---- */
+/* ---- mount/mountinfo.c ---- */
 
 struct hull_mountinfo {
 	char *root;       /* root of the mount within its filesystem */
@@ -92,25 +71,25 @@ int hull_private_if_shared_parent(const char *path, struct hull_error *err);
 /* Compare absolute paths ignoring repeated and trailing slashes. */
 bool hull_path_is(const char *path, const char *want);
 
-/* ---- mount_dev.c ---- */
+/* ---- mount/dev.c ---- */
 
 /* Does the spec mount a fresh filesystem on /dev (then hull fills it, as runc)? */
 bool hull_dev_needs_setup(const struct hull_spec *spec);
 /* Default devices + linux.devices, /dev symlinks, ptmx, /dev/console target. */
 int hull_dev_setup(const struct hull_rootfs_ctx *ctx, int root_fd, struct hull_error *err);
 
-/* ---- mount_cgroup.c ---- */
+/* ---- mount/cgroupfs.c ---- */
 
 /* A spec mount of type "cgroup"/"cgroup2" onto target_fd. */
 int hull_mount_cgroup(const struct hull_rootfs_ctx *ctx, int root_fd, const struct hull_mount *m,
 		      const struct hull_mount_opts *o, const char *what, struct hull_error *err);
 
-/* ---- mount_paths.c ---- */
+/* ---- mount/masked_paths.c ---- */
 
 int hull_mask_paths(int root_fd, char *const *paths, struct hull_error *err);
 int hull_readonly_paths(int root_fd, char *const *paths, struct hull_error *err);
 
-/* ---- mount_idmap.c ---- */
+/* ---- mount/idmap.c ---- */
 
 /* A user namespace fd with the given mappings (for MOUNT_ATTR_IDMAP). */
 /* Set MOUNT_ATTR_IDMAP on the detached tree: the mount's uidMappings/gidMappings, or

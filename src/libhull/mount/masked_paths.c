@@ -1,4 +1,4 @@
-/* mount_paths.c - linux.maskedPaths and linux.readonlyPaths, applied after pivot_root. */
+/* masked_paths.c - linux.maskedPaths and linux.readonlyPaths, applied after pivot_root. */
 #define _GNU_SOURCE
 #include "internal.h"
 #include "common/util.h"

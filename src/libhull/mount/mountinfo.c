@@ -1,4 +1,4 @@
-/* mount_mountinfo.c - reading /proc/self/mountinfo: host cgroup mount points, the
+/* mountinfo.c - reading /proc/self/mountinfo: host cgroup mount points, the
  * rootfs's parent mount and the --no-pivot clean-up of mounts outside the rootfs. */
 #define _GNU_SOURCE
 #include "internal.h"

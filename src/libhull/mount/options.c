@@ -1,4 +1,4 @@
-/* mount_options.c - the mount option table: names in config.json -> mount_setattr
+/* options.c - the mount option table: names in config.json -> mount_setattr
  * attributes, propagation, superblock flags and hull's own switches. */
 #define _GNU_SOURCE
 #include "internal.h"

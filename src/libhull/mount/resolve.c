@@ -1,16 +1,17 @@
-/* mount_resolve.c - resolving (and creating) paths inside the container's rootfs.
+/* resolve.c - resolving (and creating) paths inside the container's rootfs.
  *
  * Every lookup goes through openat2(RESOLVE_IN_ROOT): ".." and absolute symlinks stop
  * at the rootfs, so a hostile image cannot make hull create or mount anything outside
  * it (the CVE-2021-30465 class). Creation happens with *at() calls relative to the
  * already resolved parent, never by path from the host's point of view. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "resolve.h"
 #include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>

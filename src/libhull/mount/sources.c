@@ -1,4 +1,4 @@
-/* mount_sources.c - bind mount sources opened by hull itself before the container
+/* sources.c - bind mount sources opened by hull itself before the container
  * init enters its user namespace (see hull_mount_sources_open in mount.h). */
 #define _GNU_SOURCE
 #include "internal.h"

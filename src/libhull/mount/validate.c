@@ -1,4 +1,4 @@
-/* mount_validate.c - parent-side checks of mounts, devices and masked paths, so a bad
+/* validate.c - parent-side checks of mounts, devices and masked paths, so a bad
  * config fails with its JSON path before anything is created. */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -156,7 +156,7 @@ static int check_devices(const struct hull_linux *l, struct hull_error *err)
 {
 	for (size_t i = 0; i < l->n_devices; i++) {
 		const char *p = l->devices[i].path;
-		/* runc creates a device anywhere in the rootfs (/foo-dev too; mount_dev.c resolves
+		/* runc creates a device anywhere in the rootfs (/foo-dev too; mount/dev.c resolves
 		 * the path inside it), but not in place of the root or of /dev itself. */
 		_cleanup_free_ char *d = clean_dest(p);
 		if (p[0] != '/' || !d[0] || strcmp(d, "/dev") == 0)

@@ -3,6 +3,7 @@
 #include "netdev.h"
 #include "libhull/json.h"
 #include "libhull/container/state.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -1,10 +1,11 @@
-/* process_attrs.c - per-process attributes of container processes: rlimits, OOM score,
+/* attrs.c - per-process attributes of container processes: rlimits, OOM score,
  * scheduler, io priority, personality, cpu affinity, umask, cwd, user and groups, LSM
  * labels; plus hostname and domainname of the container. */
 #define _GNU_SOURCE
-#include "attrs_internal.h"
+#include "attrs.h"
+#include "sysctl.h"
 #include "libhull/security/caps.h"
-#include "libhull/mount/internal.h"
+#include "libhull/mount/resolve.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -64,7 +65,8 @@ static const struct {
 	{ "WHOLE_SECONDS", WHOLE_SECONDS },
 };
 
-int hull_sched_policy(const char *name)
+/* Scheduler policy name -> kernel value; -1 for an unknown name. */
+static int hull_sched_policy(const char *name)
 {
 	for (size_t i = 0; name && i < ARRAY_SIZE(sched_policies); i++)
 		if (strcmp(sched_policies[i].name, name) == 0)
@@ -72,7 +74,8 @@ int hull_sched_policy(const char *name)
 	return -1;
 }
 
-int hull_personality_flags(char *const *flags, unsigned long *out, size_t *bad)
+/* Personality flag names -> kernel flags; *bad: the index of an unknown name. */
+static int hull_personality_flags(char *const *flags, unsigned long *out, size_t *bad)
 {
 	*out = 0;
 	for (size_t i = 0; flags && flags[i]; i++) {

@@ -1,4 +1,4 @@
-/* process_attrs.h - per-process attributes applied by the container init before exec. */
+/* attrs.h - per-process attributes applied by the container init before exec. */
 #ifndef HULL_PROCESS_ATTRS_H
 #define HULL_PROCESS_ATTRS_H
 

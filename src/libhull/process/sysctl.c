@@ -1,7 +1,7 @@
-/* process_sysctl.c - linux.sysctl: which keys a container may set (only those its own
+/* sysctl.c - linux.sysctl: which keys a container may set (only those its own
  * namespaces isolate, as runc) and writing them under /proc/sys. */
 #define _GNU_SOURCE
-#include "attrs_internal.h"
+#include "sysctl.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * the --console-socket hand-off, and hull's own relay for foreground run/exec.
  *
  * Used by process.c (init) and by exec (is_init false), container.c (console socket)
- * and container_ops.c / exec (foreground relay). */
+ * and container/lifecycle.c / exec (foreground relay). */
 #ifndef HULL_TERMINAL_H
 #define HULL_TERMINAL_H
 

@@ -1,4 +1,4 @@
-/* seccomp_enosys.c - the -ENOSYS stub in front of a compiled seccomp profile.
+/* enosys.c - the -ENOSYS stub in front of a compiled seccomp profile.
  *
  * A profile lists the syscalls that existed when it was written. A syscall added to the
  * kernel later gets the profile's default action, typically EPERM, and programs only

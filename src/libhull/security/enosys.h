@@ -1,4 +1,4 @@
-/* seccomp_enosys.h - the -ENOSYS stub in front of a compiled seccomp profile. */
+/* enosys.h - the -ENOSYS stub in front of a compiled seccomp profile. */
 #ifndef HULL_SECCOMP_ENOSYS_H
 #define HULL_SECCOMP_ENOSYS_H
 

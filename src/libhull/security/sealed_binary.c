@@ -1,4 +1,4 @@
-/* exec_seal.c - run from a sealed in-memory copy of our own binary (CVE-2019-5736).
+/* sealed_binary.c - run from a sealed in-memory copy of our own binary (CVE-2019-5736).
  *
  * A process hull clones into a container runs hull's code until its execve. Were
  * /proc/PID/exe the binary on the host, a process of the container able to open it

@@ -1,4 +1,4 @@
-/* spec_default.c - the default config.json `hull spec` writes: runc 1.1.5's example spec
+/* default.c - the default config.json `hull spec` writes: runc 1.1.5's example spec
  * (scripts and runc's own test suite build on it), except the hostname ("hull") and the
  * extra masked /sys/devices/virtual/powercap (RAPL energy counters leak what other
  * processes compute, CVE-2020-8694; later runc masks it too). */

@@ -1,6 +1,6 @@
-/* spec_linux.c - the "linux" object of config.json, except resources and seccomp. */
+/* linux.c - the "linux" object of config.json, except resources and seccomp. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "sections.h"
 #include "common/util.h"
 
 #include <inttypes.h>
@@ -13,6 +13,17 @@ static const char *const mpol_modes[] = { "MPOL_DEFAULT",	"MPOL_BIND",	      "MP
 					  "MPOL_LOCAL",	NULL };
 static const char *const mpol_flags[] = { "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
 					  NULL };
+
+/* linux.namespaces[].type: the names, indexed by enum hull_ns_type. */
+static const char *const ns_names[HULL_NS_COUNT] = {
+	[HULL_NS_PID] = "pid", [HULL_NS_NET] = "network", [HULL_NS_MNT] = "mount",   [HULL_NS_IPC] = "ipc",
+	[HULL_NS_UTS] = "uts", [HULL_NS_USER] = "user",   [HULL_NS_CGROUP] = "cgroup", [HULL_NS_TIME] = "time",
+};
+
+const char *hull_ns_type_name(enum hull_ns_type type)
+{
+	return (unsigned)type < HULL_NS_COUNT ? ns_names[type] : "unknown";
+}
 
 static int parse_namespace(struct hull_json *j, yajl_val v, void *elem)
 {

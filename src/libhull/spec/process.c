@@ -1,6 +1,6 @@
-/* spec_process.c - the "process" object of config.json (also `exec --process` files). */
+/* process.c - the "process" object of config.json (also `exec --process` files). */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "sections.h"
 #include "common/util.h"
 
 #include <inttypes.h>

@@ -1,6 +1,6 @@
-/* spec_resources.c - linux.resources (also `update --resources` files): cgroup limits. */
+/* resources.c - linux.resources (also `update --resources` files): cgroup limits. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "sections.h"
 #include "common/util.h"
 
 #include <inttypes.h>

@@ -1,6 +1,6 @@
-/* spec_seccomp.c - linux.seccomp: names checked against the spec's closed lists. */
+/* seccomp.c - linux.seccomp: names checked against the spec's closed lists. */
 #define _GNU_SOURCE
-#include "internal.h"
+#include "sections.h"
 #include "common/util.h"
 
 static const char *const seccomp_actions[] = { "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",

@@ -1,8 +1,8 @@
-/* test_exec.c - unit tests of exec_cgroup.c: `exec --cgroup` parsing (runc's rules) and
+/* test_subcgroup.c - unit tests of cgroup/subcgroup.c: `exec --cgroup` parsing (runc's rules) and
  * which cgroup.procs files a pid lands in, on a fake v1 hierarchy in a temp dir. */
 #define _GNU_SOURCE
 #include "libhull/cgroup/internal.h"
-#include "libhull/exec/exec.h"
+#include "libhull/cgroup/subcgroup.h"
 #include "common/util.h"
 
 #include <check.h>
@@ -13,7 +13,7 @@
 static int check_values(const char *a, const char *b, struct hull_error *err)
 {
 	char *v[] = { (char *)a, (char *)b, NULL };
-	return exec_cgroup_validate(v, err);
+	return hull_cgroup_validate_sub(v, err);
 }
 
 START_TEST(test_validate)
@@ -21,7 +21,7 @@ START_TEST(test_validate)
 	struct hull_error err = { 0 };
 	ck_assert_int_eq(check_values("sub", NULL, &err), 0);
 	ck_assert_int_eq(check_values("memory:sub", "cpu,cpuacct:other", &err), 0);
-	ck_assert_int_eq(exec_cgroup_validate(NULL, &err), 0);
+	ck_assert_int_eq(hull_cgroup_validate_sub(NULL, &err), 0);
 	ck_assert_int_eq(check_values("a:b:c", NULL, &err), -1);
 	ck_assert_str_eq(err.msg, "invalid --cgroup argument: a:b:c");
 	ck_assert_int_eq(check_values("memory:sub", "plain", &err), -1);
@@ -89,20 +89,20 @@ START_TEST(test_enter)
 	struct hull_cgroup *cg = fake_cgroup(root);
 	struct hull_error err = { 0 };
 	/* no --cgroup: the container's own */
-	ck_assert_int_eq(exec_cgroup_enter(cg, NULL, 42, &err), 0);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, NULL, 42, &err), 0);
 	ck_assert_str_eq(procs(root, 0, "ct"), "42");
 	ck_assert_str_eq(procs(root, 1, "ct"), "42");
 	/* a plain path: every hierarchy */
 	truncate_all(root);
 	char *all[] = { (char *)"sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, all, 43, &err), 0);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, all, 43, &err), 0);
 	ck_assert_str_eq(procs(root, 0, "ct/sub"), "43");
 	ck_assert_str_eq(procs(root, 1, "ct/sub"), "43");
 	ck_assert_str_eq(procs(root, 0, "ct"), "");
 	/* one controller of a shared hierarchy moves the whole hierarchy; the rest stays */
 	truncate_all(root);
 	char *one[] = { (char *)"cpuacct:/sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, one, 44, &err), 0);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, one, 44, &err), 0);
 	ck_assert_str_eq(procs(root, 0, "ct/sub"), "44");
 	ck_assert_str_eq(procs(root, 1, "ct"), "44");
 	ck_assert_str_eq(procs(root, 1, "ct/sub"), "");
@@ -110,22 +110,22 @@ START_TEST(test_enter)
 	 * that stays inside is fine */
 	truncate_all(root);
 	char *up[] = { (char *)"../../../sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, up, 45, &err), -1);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, up, 45, &err), -1);
 	ck_assert_str_eq(err.msg, "../../../sub is not a sub cgroup path");
 	hull_error_clear(&err);
 	char *dotdot[] = { (char *)"memory:..", NULL };
-	ck_assert_int_eq(exec_cgroup_validate(dotdot, &err), -1);
+	ck_assert_int_eq(hull_cgroup_validate_sub(dotdot, &err), -1);
 	ck_assert_str_eq(err.msg, ".. is not a sub cgroup path");
 	hull_error_clear(&err);
 	char *inside[] = { (char *)"x/../sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, inside, 45, &err), 0);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, inside, 45, &err), 0);
 	ck_assert_str_eq(procs(root, 0, "ct/sub"), "45");
 	/* unknown controller, missing sub-cgroup */
 	char *bad[] = { (char *)"blkio:sub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, bad, 46, &err), -1);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, bad, 46, &err), -1);
 	ck_assert_str_eq(err.msg, "unknown controller blkio in SubCgroupPaths");
 	char *missing[] = { (char *)"nosub", NULL };
-	ck_assert_int_eq(exec_cgroup_enter(cg, missing, 47, &err), -1);
+	ck_assert_int_eq(hull_cgroup_enter_sub(cg, missing, 47, &err), -1);
 	ck_assert_int_eq(err.errnum, ENOENT);
 	ck_assert(hull_str_has_prefix(err.msg, "error adding pid 47 to cgroups: write "));
 	ck_assert_ptr_nonnull(strstr(err.msg, "/nosub/cgroup.procs: no such file or directory"));
@@ -137,7 +137,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("exec");
+	Suite *s = suite_create("subcgroup");
 	TCase *tc = tcase_create("cgroup");
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_enter);

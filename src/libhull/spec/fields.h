@@ -1,6 +1,6 @@
-/* spec_internal.h - shared pieces of the config.json parser (spec*.c only). */
-#ifndef HULL_SPEC_INTERNAL_H
-#define HULL_SPEC_INTERNAL_H
+/* fields.h - typed readers of config.json fields shared by the section parsers (fields.c). spec/ only. */
+#ifndef HULL_SPEC_FIELDS_H
+#define HULL_SPEC_FIELDS_H
 
 #include "libhull/json.h"
 #include "spec.h"
@@ -29,13 +29,6 @@ int spec_abs_path(struct hull_json *j, yajl_val obj, const char *key, bool requi
 bool spec_valid_cpu_list(const char *s);
 int spec_table_index(const char *const *table, const char *name);
 
-int spec_parse_process_obj(struct hull_json *j, yajl_val v, struct hull_process *p);
-int spec_parse_linux_obj(struct hull_json *j, yajl_val v, struct hull_linux *l);
-int spec_parse_resources_obj(struct hull_json *j, yajl_val v, struct hull_resources *r);
-int spec_parse_seccomp_obj(struct hull_json *j, yajl_val v, struct hull_seccomp *s);
-
 void spec_kv_free(struct hull_kv *kv, size_t n);
-void spec_linux_clear(struct hull_linux *l);
-void spec_seccomp_clear(struct hull_seccomp *s);
 
 #endif

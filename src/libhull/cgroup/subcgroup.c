@@ -1,9 +1,9 @@
-/* exec_cgroup.c - `exec --cgroup [CTRL[,CTRL]:]PATH`: run the process in an existing
+/* subcgroup.c - `exec --cgroup [CTRL[,CTRL]:]PATH`: run the process in an existing
  * sub-cgroup of the container's cgroup (runc's rules: a value without controllers is
  * only allowed alone and applies to every hierarchy; on cgroup v2 that is the only form). */
 #define _GNU_SOURCE
-#include "libhull/cgroup/internal.h"
-#include "exec.h"
+#include "internal.h"
+#include "subcgroup.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -77,7 +77,7 @@ static int parse_values(char *const *values, struct sub_path **out, size_t *n, s
 	return 0;
 }
 
-int exec_cgroup_validate(char *const *values, struct hull_error *err)
+int hull_cgroup_validate_sub(char *const *values, struct hull_error *err)
 {
 	struct sub_path *v;
 	size_t n;
@@ -132,7 +132,7 @@ static int write_procs(const char *dir, const char *sub, const char *pid, struct
 	return hull_fail_plain(err, -r, "error adding pid %s to cgroups: write %s/cgroup.procs: %s", pid, d, why);
 }
 
-int exec_cgroup_enter(struct hull_cgroup *cg, char *const *values, pid_t pid, struct hull_error *err)
+int hull_cgroup_enter_sub(struct hull_cgroup *cg, char *const *values, pid_t pid, struct hull_error *err)
 {
 	if (!cg || hull_cgroup_is_noop(cg))
 		return 0;
