@@ -123,9 +123,9 @@ $(OBJ)/libhl.a: $(HL_LIB_OBJS)
 $(O)/hull: $(CLI_OBJS) $(O)/libhull.a
 	$(CC) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/libhull.a $(RUNTIME_LIBS)
 
-# hull-image reuses the hull CLI's argv parser (args.o), nothing else from src/cli.
-$(O)/hull-image: $(HL_OBJS) $(OBJ)/src/cli/args.o $(O)/libhull.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(HL_OBJS) $(OBJ)/src/cli/args.o $(O)/libhull.a $(HL_LIBS)
+# Both programs take the argv parser (src/common/args.c) from libhull.a.
+$(O)/hull-image: $(HL_OBJS) $(O)/libhull.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HL_OBJS) $(O)/libhull.a $(HL_LIBS)
 
 $(O)/hull.pc: hull.pc.in config.mk
 	sed -e 's|@prefix@|$(PREFIX)|; s|@libdir@|$(libdir)|; s|@includedir@|$(includedir)|; s|@VERSION@|$(VERSION)|' $< > $@

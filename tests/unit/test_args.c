@@ -1,4 +1,4 @@
-/* test_args.c - unit tests of the hull CLI's argv parser (src/cli/args.c) and the spec/features commands. */
+/* test_args.c - unit tests of the argv parser (src/common/args.c) and of the hull commands spec and features (src/cli). */
 #define _GNU_SOURCE
 #include "cli/cli.h"
 #include "libhull/json.h"
@@ -42,8 +42,8 @@ static char *cap_end(struct capture *c)
 
 /* ---- a command with one option of each kind ------------------------------------------- */
 
-static const struct cli_command test_cmd = { "test", NULL, "[command options] <container-id>", "a test command",
-					     NULL };
+static const struct cli_command test_cmd = { "test", "[command options] <container-id>", "a test command", NULL,
+					     NULL, NULL };
 
 struct vals {
 	bool force, detach;
@@ -345,9 +345,9 @@ END_TEST
 
 /* ---- the spec and features commands ------------------------------------------------------ */
 
-static const struct cli_command spec_cmd = { "spec", cmd_spec, "[command options]", "create a new specification file",
-					     NULL };
-static const struct cli_command features_cmd = { "features", cmd_features, "", "show the enabled features", NULL };
+static const struct cli_command spec_cmd = { "spec", "[command options]", "create a new specification file", NULL,
+					     NULL, NULL };
+static const struct cli_command features_cmd = { "features", "", "show the enabled features", NULL, NULL, NULL };
 
 START_TEST(test_cmd_spec)
 {

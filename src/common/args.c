@@ -1,7 +1,7 @@
 /* args.c - runc-compatible option parsing (Go flag package conventions) and help text. */
 #define _GNU_SOURCE
-#include "cli.h"
-#include "common/util.h"
+#include "args.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -147,10 +147,16 @@ static void print_opt_line(FILE *f, const struct cli_opt *o)
 void cli_print_help(const struct cli_command *cmd, const struct cli_opt *opts)
 {
 	FILE *f = stdout;
-	fprintf(f, "NAME:\n   hull %s - %s\n\nUSAGE:\n   hull %s %s\n", cmd->name, cmd->summary, cmd->name,
+	const char *prog = cmd->program ? cmd->program : "hull";
+	fprintf(f, "NAME:\n   %s %s - %s\n\nUSAGE:\n   %s %s %s\n", prog, cmd->name, cmd->summary, prog, cmd->name,
 		cmd->args_usage ? cmd->args_usage : "");
 	if (cmd->description)
 		fprintf(f, "\nDESCRIPTION:\n%s\n", cmd->description);
+	if (cmd->subcommands) {
+		fprintf(f, "\nCOMMANDS:\n");
+		for (const struct cli_command *const *c = cmd->subcommands; *c; c++)
+			fprintf(f, "   %-8s %-28s %s\n", (*c)->name, (*c)->args_usage ? (*c)->args_usage : "", (*c)->summary);
+	}
 	bool any = false;
 	for (const struct cli_opt *o = opts; o && o->name; o++) {
 		if (o->hidden)
@@ -202,31 +208,6 @@ bool cli_parse_n(const struct cli_command *cmd, int argc, char **argv, const str
 		return false;
 	}
 	return true;
-}
-
-int cli_id_command(const struct cli_command *cmd, int argc, char **argv, const struct hull_global_opts *g,
-		   int (*op)(const struct hull_global_opts *g, const char *id, struct hull_error *err))
-{
-	const struct cli_opt opts[] = { { 0 } };
-	struct cli_args a;
-	int r;
-	if (!cli_parse_n(cmd, argc, argv, opts, 0, 1, 1, &a, &r))
-		return r;
-	struct hull_error err = { 0 };
-	r = op(g, a.pos[0], &err);
-	free(a.pos);
-	return r < 0 ? cli_fail(&err) : 0;
-}
-
-int cli_not_implemented(const struct cli_command *cmd, int argc, char **argv)
-{
-	const struct cli_opt opts[] = { { 0 } };
-	struct cli_args a;
-	int r = cli_parse(cmd, argc, argv, opts, 0, &a);
-	if (r != CLI_OK)
-		return r == CLI_HELP ? 0 : 1;
-	free(a.pos);
-	return cli_failf("%s: not implemented yet", cmd->name);
 }
 
 int cli_fail(struct hull_error *err)
