@@ -1,8 +1,9 @@
-/* proc.c - facts about a process read from /proc/<pid>/stat. */
+/* proc.c - facts about processes from /proc/<pid>/stat and /proc/self/cgroup. */
 #define _GNU_SOURCE
 #include "proc.h"
 #include "util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,4 +52,38 @@ bool hull_pid_alive(pid_t pid, uint64_t start_time)
 	if (!p || p[0] == 'Z' || p[0] == 'X')
 		return false;
 	return start_time == 0 || hull_pid_start_time(pid) == start_time;
+}
+
+ssize_t hull_proc_cgroup_read(struct hull_cgroup_line **out)
+{
+	_cleanup_free_ char *text = NULL;
+	*out = NULL;
+	int r = hull_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL);
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	struct hull_cgroup_line *v = NULL;
+	size_t n = 0, cap = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		v = xgrow(v, &cap, n, sizeof(*v));
+		v[n].controllers = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
+		v[n].path = xstrdup(c2 + 1);
+		n++;
+	}
+	*out = v;
+	return (ssize_t)n;
+}
+
+void hull_proc_cgroup_free(struct hull_cgroup_line *l, size_t n)
+{
+	for (size_t i = 0; l && i < n; i++) {
+		free(l[i].controllers);
+		free(l[i].path);
+	}
+	free(l);
 }

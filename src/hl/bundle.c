@@ -3,7 +3,7 @@
  * WorkingDir, User and annotations, then the user's overrides from `image run`. */
 #include "bundle_user.h"
 #include "unpack.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* test_args.c - unit tests of the argv parser (src/common/args.c) and of the hull commands spec and features (src/cli). */
 #define _GNU_SOURCE
 #include "cli/cli.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #include <check.h>

@@ -1,7 +1,7 @@
 /* test_log.c - unit tests of error.c: struct hull_error messages and the runc-format log sink. */
 #define _GNU_SOURCE
 #include "libhull/hull.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #include <check.h>

@@ -2,7 +2,7 @@
  * loaded in a forked child (every action, every operator, the notify hand-off). */
 #define _GNU_SOURCE
 #include "libhull/hull.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "libhull/security/seccomp.h"
 #include "libhull/spec/spec.h"
 #include "common/util.h"

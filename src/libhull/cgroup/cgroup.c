@@ -1,5 +1,7 @@
 /* cgroup.c - the cgroup manager: host detection, cgroupsPath resolution, backend dispatch. */
 #include "internal.h"
+#include "common/mountinfo.h"
+#include "common/proc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,24 +78,18 @@ static void host_add_mount(struct cg_host *h, const char *mnt, const char *fstyp
 	h->v1[h->n_v1++] = (struct cg_v1_hier){ .mountpoint = xstrdup(mnt), .controllers = steal_pointer(&ctrls) };
 }
 
-/* mountinfo escapes spaces etc. as \040; cgroup mount points never need it in practice. */
 static int host_detect(struct cg_host *h)
 {
 	memset(h, 0, sizeof(*h));
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
+	struct hull_mountinfo *mi = NULL;
+	ssize_t n = hull_mountinfo_read(&mi);
+	if (n < 0)
 		return -errno;
-	_cleanup_free_ char *line = NULL;
-	size_t lcap = 0, cap = 0;
-	while (getline(&line, &lcap, f) > 0) {
-		char mnt[4096], fstype[64], opts[1024];
-		char *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
-			continue;
-		if (strcmp(fstype, "cgroup") == 0 || strcmp(fstype, "cgroup2") == 0)
-			host_add_mount(h, mnt, fstype, opts, &cap);
-	}
+	size_t cap = 0;
+	for (ssize_t i = 0; i < n; i++)
+		if (strcmp(mi[i].fstype, "cgroup") == 0 || strcmp(mi[i].fstype, "cgroup2") == 0)
+			host_add_mount(h, mi[i].mountpoint, mi[i].fstype, mi[i].super_opts, &cap);
+	hull_mountinfo_free(mi, (size_t)n);
 	if (h->v2_root && h->n_v1 == 0)
 		h->mode = CG_MODE_V2;
 	else if (h->v2_root)
@@ -120,30 +116,27 @@ const char *hull_cgroup_host_mode(void)
  * name=systemd, else the first listed. Relative cgroupsPaths live under it. */
 static char *own_cgroup(enum cg_mode mode)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-	_cleanup_free_ char *line = NULL, *best = NULL;
-	size_t cap = 0;
+	struct hull_cgroup_line *l = NULL;
+	ssize_t n = hull_proc_cgroup_read(&l);
+	const char *best = NULL;
 	int best_rank = 0;
-	while (f && getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
+	for (ssize_t i = 0; i < n; i++) {
+		const char *ctrls = l[i].controllers;
 		int rank = 1;
-		if (c1[1] == ':' && mode == CG_MODE_V2)
+		if (!*ctrls && mode == CG_MODE_V2)
 			rank = 3;
-		else if (strncmp(c1 + 1, "name=systemd:", 13) == 0)
+		else if (strcmp(ctrls, "name=systemd") == 0)
 			rank = 2;
-		else if (c1[1] == ':')
+		else if (!*ctrls)
 			rank = 0; /* hybrid: the unified hierarchy often sits at "/" */
 		if (rank > best_rank || !best) {
-			free(best);
-			best = xstrdup(c2 + 1);
+			best = l[i].path;
 			best_rank = rank;
 		}
 	}
-	return best ? steal_pointer(&best) : xstrdup("/");
+	char *own = xstrdup(best ? best : "/");
+	hull_proc_cgroup_free(l, n > 0 ? (size_t)n : 0);
+	return own;
 }
 
 static int resolve_path(const struct hull_cgroup_config *cfg, enum cg_mode mode, char **out, struct hull_error *err)

@@ -4,7 +4,7 @@
 #include "libhull/security/caps.h"
 #include "libhull/cgroup/cgroup.h"
 #include "create.h"
-#include "hooks.h"
+#include "libhull/process/hooks.h"
 #include "libhull/mount/mount.h"
 #include "libhull/ns/namespaces.h"
 #include "libhull/ns/netdev.h"

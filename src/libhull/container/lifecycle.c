@@ -2,10 +2,11 @@
 #define _GNU_SOURCE
 #include "libhull/cgroup/cgroup.h"
 #include "create.h"
-#include "hooks.h"
+#include "libhull/process/hooks.h"
 #include "notify.h"
 #include "libhull/process/terminal.h"
 #include "common/proc.h"
+#include "common/signals.h"
 #include "common/util.h"
 
 #include <ctype.h>
@@ -363,11 +364,7 @@ int hull_run(const struct hull_global_opts *g, const char *id, const struct hull
 	/* Block the signals we forward before the init exists, so none is lost; the
 	 * init unblocks them for itself. */
 	sigset_t set, old;
-	sigfillset(&set);
-	sigdelset(&set, SIGSEGV);
-	sigdelset(&set, SIGBUS);
-	sigdelset(&set, SIGILL);
-	sigdelset(&set, SIGFPE);
+	hull_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	struct create_ctx cx;

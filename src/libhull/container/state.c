@@ -2,8 +2,9 @@
 #define _GNU_SOURCE
 #include "state.h"
 #include "libhull/cgroup/cgroup.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "common/proc.h"
+#include "common/passwd.h"
 #include "common/util.h"
 
 #include <dirent.h>
@@ -438,16 +439,11 @@ const char *hull_status_name(enum hull_status s)
 /* The user name of uid from /etc/passwd (the runtime is static: no NSS), else "#uid". */
 static char *owner_name(uid_t uid)
 {
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	char line[1024];
-	while (f && fgets(line, sizeof(line), f)) {
-		char *name = line, *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c1 = '\0';
-		if (strtoul(c2 + 1, NULL, 10) == uid)
-			return xstrdup(name);
+	_cleanup_free_ char *db = hull_passwd_read_at(AT_FDCWD, "/etc/passwd");
+	struct hull_passwd pw = { 0 };
+	if (hull_passwd_find(db, NULL, (unsigned)uid, &pw)) {
+		free(pw.home);
+		return pw.name;
 	}
 	return xasprintf("#%u", (unsigned)uid);
 }

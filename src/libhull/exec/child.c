@@ -32,6 +32,7 @@
 #define _GNU_SOURCE
 #include "exec.h"
 #include "libhull/ns/namespaces.h"
+#include "libhull/process/child.h"
 #include "libhull/process/process.h"
 #include "libhull/process/attrs.h"
 #include "libhull/security/seccomp.h"
@@ -41,8 +42,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -67,28 +66,6 @@ static bool needs_fork(unsigned mask)
 
 /* ---- child ------------------------------------------------------------------------ */
 
-static void child_reset_signals(void)
-{
-	sigset_t none;
-	sigemptyset(&none);
-	struct sigaction sa = { .sa_handler = SIG_DFL };
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, NULL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static int child_expect(int sock, enum hull_sync_type type, struct hull_error *err)
-{
-	struct hull_sync_msg m;
-	int r = hull_sync_recv(sock, &m, NULL);
-	if (r <= 0)
-		return hull_fail(err, r < 0 ? errno : EPIPE, "sync with hull");
-	if (m.type != (uint32_t)type)
-		return hull_fail(err, EPROTO, "sync with hull: unexpected message %u", m.type);
-	return 0;
-}
-
 /* Keep 0-2, the preserved fds and the sync socket (moved right after them), close the
  * rest before anything of the container is entered. */
 static int child_close_fds(struct exec_child *x, struct hull_error *err)
@@ -108,42 +85,6 @@ static int child_close_fds(struct exec_child *x, struct hull_error *err)
 	return 0;
 }
 
-static int child_identity(struct exec_child *x, struct hull_error *err)
-{
-	const struct hull_container *c = x->cfg->c;
-	if (c->userns) {
-		if (setresgid(0, 0, 0) < 0)
-			return hull_fail(err, errno, "setresgid 0 in the user namespace");
-		if (setresuid(0, 0, 0) < 0)
-			return hull_fail(err, errno, "setresuid 0 in the user namespace");
-	}
-	if (!c->setgroups_denied && setgroups(0, NULL) < 0 && errno != EPERM)
-		return hull_fail(err, errno, "setgroups");
-	/* runc makes every exec'd process a session leader (nsexec stage 2). */
-	if (setsid() < 0)
-		return hull_fail(err, errno, "setsid");
-	if (!c->no_new_keyring) {
-		_cleanup_free_ char *name = xasprintf("_ses.%s", c->id);
-		if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS &&
-		    errno != EACCES && errno != EDQUOT)
-			return hull_fail(err, errno, "join a new session keyring");
-	}
-	return 0;
-}
-
-static int child_terminal(struct exec_child *x, struct hull_error *err)
-{
-	if (!x->cfg->p->terminal)
-		return 0;
-	int master = -1;
-	if (hull_terminal_setup_child(x->cfg->p, false, &master, err) < 0)
-		return -1;
-	int r = hull_sync_send(x->sock, HULL_SYNC_FD, 0, 0, "pty", master);
-	int e = errno;
-	close(master);
-	return r < 0 ? hull_fail(err, e, "send the pty master to hull") : 0;
-}
-
 /* Join, and fork into the pid namespace when needed; returns in the process that execs. */
 static int child_join(struct exec_child *x, struct hull_error *err)
 {
@@ -152,16 +93,7 @@ static int child_join(struct exec_child *x, struct hull_error *err)
 		return hull_error_prefix(err, "join the container's namespaces");
 	if (!needs_fork(cfg->ns_mask))
 		return 0;
-	/* CLONE_PARENT: the process becomes hull's own child, so hull waits for it. */
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0)
-		return hull_fail(err, errno, "fork into the container's pid namespace");
-	if (pid > 0) {
-		hull_sync_send(x->sock, HULL_SYNC_PID, 0, pid, NULL, -1);
-		_exit(0);
-	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return 0;
+	return hull_child_fork_into_pidns(x->sock, "into the container's pid namespace", err);
 }
 
 /* In the container's root: chdir to process.cwd, resolve args[0] on its PATH. */
@@ -178,7 +110,7 @@ static int child_cwd_and_path(struct exec_child *x, char **path, struct hull_err
 static int child_main(struct exec_child *x, struct hull_error *err)
 {
 	const struct exec_spawn_cfg *cfg = x->cfg;
-	child_reset_signals();
+	hull_child_reset_signals();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0);
 	if (child_close_fds(x, err) < 0)
@@ -187,7 +119,7 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	if (cfg->seccomp_state && hull_seccomp_connect_listener(cfg->seccomp, &cfg->c->spec->linux_.seccomp,
 								  cfg->seccomp_state, err) < 0)
 		return -1;
-	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
+	if (hull_child_expect(x->sock, HULL_SYNC_GO, NULL, err) < 0)
 		return -1;
 	hull_trace("nsexec container setup: exec process released by hull, in its cgroup");
 	/* hull_process_prepare()'s attribute half runs here, still in the host's user
@@ -201,10 +133,12 @@ static int child_main(struct exec_child *x, struct hull_error *err)
 	hull_trace("child process in init(): joined the container's namespaces");
 	if (hull_sync_send(x->sock, HULL_SYNC_READY, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "report to hull");
-	if (child_expect(x->sock, HULL_SYNC_GO, err) < 0)
+	if (hull_child_expect(x->sock, HULL_SYNC_GO, NULL, err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
-	if (child_identity(x, err) < 0 || child_terminal(x, err) < 0 || child_cwd_and_path(x, &path, err) < 0)
+	const struct hull_container *c = cfg->c;
+	if (hull_child_identity(c->userns, c->setgroups_denied, c->no_new_keyring ? NULL : c->id, false, err) < 0 ||
+	    hull_child_send_pty(x->sock, cfg->p, false, err) < 0 || child_cwd_and_path(x, &path, err) < 0)
 		return -1;
 	prctl(PR_SET_PDEATHSIG, 0);
 	hull_trace("setns_init: about to exec %s", path);
@@ -225,39 +159,10 @@ static __attribute__((noreturn)) void child_run(const struct exec_spawn_cfg *cfg
 
 struct spawn_parent {
 	const struct exec_spawn_cfg *cfg;
-	pid_t first; /* the cloned child */
-	pid_t proc;  /* the process that execs (== first without a pid namespace) */
+	struct hull_child_pids pids; /* the cloned child, the process that execs */
 	int sock;
 	int pty;
 };
-
-static void kill_and_reap(struct spawn_parent *s)
-{
-	if (s->proc > 0) {
-		kill(s->proc, SIGKILL);
-		waitpid(s->proc, NULL, 0);
-	}
-	if (s->first > 0 && s->first != s->proc) {
-		kill(s->first, SIGKILL);
-		waitpid(s->first, NULL, 0);
-	}
-}
-
-static int child_vanished(struct spawn_parent *s, struct hull_error *err)
-{
-	int st = 0;
-	pid_t who = s->proc > 0 ? s->proc : s->first;
-	if (waitpid(who, &st, WNOHANG) == who) {
-		if (s->proc == who)
-			s->proc = 0;
-		if (s->first == who)
-			s->first = 0;
-		if (WIFSIGNALED(st))
-			return hull_fail(err, EPIPE, "exec process was killed by signal %d during setup", WTERMSIG(st));
-		return hull_fail(err, EPIPE, "exec process exited with status %d during setup", WEXITSTATUS(st));
-	}
-	return hull_fail(err, EPIPE, "exec process closed the sync socket during setup");
-}
 
 /* One message; returns 1 on a message, 0 on EOF, -1 on error (err set). */
 static int parent_recv(struct spawn_parent *s, struct hull_sync_msg *m, struct hull_error *err)
@@ -277,9 +182,9 @@ static int parent_recv(struct spawn_parent *s, struct hull_sync_msg *m, struct h
 			close(fd);
 		return hull_fail_plain(err, m->errnum, "%s", m->text);
 	case HULL_SYNC_PID:
-		s->proc = (pid_t)m->value;
-		waitpid(s->first, NULL, 0); /* the intermediate exits right after */
-		s->first = s->proc;
+		s->pids.proc = (pid_t)m->value;
+		waitpid(s->pids.first, NULL, 0); /* the intermediate exits right after */
+		s->pids.first = s->pids.proc;
 		break;
 	case HULL_SYNC_FD:
 		if (fd < 0)
@@ -304,10 +209,10 @@ static int parent_serve(struct spawn_parent *s, struct hull_error *err)
 	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
 	bool ready = false;
 	/* Phase 1: joined (and, with a pid namespace, forked). */
-	while (!ready || s->proc <= 0) {
+	while (!ready || s->pids.proc <= 0) {
 		int r = parent_recv(s, m, err);
 		if (r <= 0)
-			return r < 0 ? -1 : child_vanished(s, err);
+			return r < 0 ? -1 : hull_child_gone(&s->pids, "exec process", err);
 		if (m->type == HULL_SYNC_READY)
 			ready = true;
 	}
@@ -345,7 +250,7 @@ int exec_spawn(const struct exec_spawn_cfg *cfg, struct exec_spawn_result *res, 
 		child_run(cfg, sp[1]);
 	}
 	close(sp[1]);
-	struct spawn_parent s = { .cfg = cfg, .first = pid, .proc = needs_fork(cfg->ns_mask) ? 0 : pid,
+	struct spawn_parent s = { .cfg = cfg, .pids = { .first = pid, .proc = needs_fork(cfg->ns_mask) ? 0 : pid },
 				  .sock = sp[0], .pty = -1 };
 	int r = cfg->enter_cgroup ? cfg->enter_cgroup(cfg->userdata, pid, err) : 0;
 	if (r == 0 && hull_sync_send(s.sock, HULL_SYNC_GO, 0, 0, NULL, -1) < 0)
@@ -354,12 +259,12 @@ int exec_spawn(const struct exec_spawn_cfg *cfg, struct exec_spawn_result *res, 
 		r = parent_serve(&s, err);
 	close(s.sock);
 	if (r < 0) {
-		kill_and_reap(&s);
+		hull_child_kill_and_reap(&s.pids);
 		if (s.pty >= 0)
 			close(s.pty);
 		return -1;
 	}
-	res->pid = s.proc;
+	res->pid = s.pids.proc;
 	res->pty_master = s.pty;
 	return 0;
 }

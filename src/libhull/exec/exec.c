@@ -8,6 +8,7 @@
 #include "libhull/process/attrs.h"
 #include "libhull/security/seccomp.h"
 #include "libhull/process/terminal.h"
+#include "common/signals.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -299,11 +300,7 @@ int hull_exec(const struct hull_global_opts *g, const char *id, const struct hul
 		return -1;
 	/* Blocked before the process exists so none is lost; the child unblocks its own. */
 	sigset_t set, old;
-	sigfillset(&set);
-	sigdelset(&set, SIGSEGV);
-	sigdelset(&set, SIGBUS);
-	sigdelset(&set, SIGILL);
-	sigdelset(&set, SIGFPE);
+	hull_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	int sfd = o->detach ? -1 : signalfd(-1, &set, SFD_CLOEXEC);
 	int r = exec_run(&x, sfd, exit_status, err);

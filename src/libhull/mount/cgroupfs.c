@@ -4,6 +4,7 @@
  * namespace), plus the cpu -> cpu,cpuacct style symlinks. */
 #define _GNU_SOURCE
 #include "internal.h"
+#include "common/proc.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -13,48 +14,10 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
-struct cg_line {
-	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for the unified hierarchy */
-	char *path;
-};
-
 static bool host_is_unified(void)
 {
 	struct statfs s;
 	return statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == CGROUP2_SUPER_MAGIC;
-}
-
-static void free_lines(struct cg_line *l, size_t n)
-{
-	for (size_t i = 0; l && i < n; i++) {
-		free(l[i].controllers);
-		free(l[i].path);
-	}
-	free(l);
-}
-
-static ssize_t read_cgroup_lines(struct cg_line **out)
-{
-	_cleanup_free_ char *text = NULL;
-	int r = hull_read_file_at(AT_FDCWD, "/proc/self/cgroup", 1 << 20, &text, NULL);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	struct cg_line *v = NULL;
-	size_t n = 0, cap = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		v = xgrow(v, &cap, n, sizeof(*v));
-		v[n].controllers = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
-		v[n].path = xstrdup(c2 + 1);
-		n++;
-	}
-	*out = v;
-	return (ssize_t)n;
 }
 
 static bool has_token(const char *list, const char *tok, size_t len)
@@ -95,7 +58,7 @@ static const struct hull_mountinfo *find_hierarchy(const struct hull_mountinfo *
 /* Without a cgroup namespace the container sees only its own cgroup: bind it. With one,
  * a fresh mount shows the namespace root, which is that same cgroup. */
 static int hierarchy_tree(const struct hull_rootfs_ctx *ctx, const struct hull_mountinfo *host,
-			  const struct cg_line *line, const char *what, struct hull_error *err)
+			  const struct hull_cgroup_line *line, const char *what, struct hull_error *err)
 {
 	if (ctx->new_cgroupns) {
 		if (!*line->controllers)
@@ -139,7 +102,7 @@ static int link_controllers(int dir_fd, const char *name, struct hull_error *err
 }
 
 static int mount_hierarchy(const struct hull_rootfs_ctx *ctx, int dir_fd, const struct hull_mountinfo *host,
-			   const struct cg_line *line, const struct hull_mount_opts *o, const char *what,
+			   const struct hull_cgroup_line *line, const struct hull_mount_opts *o, const char *what,
 			   struct hull_error *err)
 {
 	const char *name = strrchr(host->mountpoint, '/');
@@ -173,9 +136,9 @@ static int mount_v1(const struct hull_rootfs_ctx *ctx, int dest, const struct hu
 		return -1;
 	if (hull_move_onto(tmpfs, dest, what, err) < 0)
 		return -1;
-	struct cg_line *lines = NULL;
+	struct hull_cgroup_line *lines = NULL;
 	struct hull_mountinfo *mi = NULL;
-	ssize_t nl = read_cgroup_lines(&lines), nm = nl < 0 ? -1 : hull_mountinfo_read(&mi);
+	ssize_t nl = hull_proc_cgroup_read(&lines), nm = nl < 0 ? -1 : hull_mountinfo_read(&mi);
 	int r = 0;
 	if (nl < 0 || nm < 0)
 		r = hull_fail(err, errno, "%s: read /proc/self/cgroup and mountinfo", what);
@@ -184,7 +147,7 @@ static int mount_v1(const struct hull_rootfs_ctx *ctx, int dest, const struct hu
 		if (host)
 			r = mount_hierarchy(ctx, tmpfs, host, &lines[i], o, what, err);
 	}
-	free_lines(lines, nl > 0 ? (size_t)nl : 0);
+	hull_proc_cgroup_free(lines, nl > 0 ? (size_t)nl : 0);
 	hull_mountinfo_free(mi, nm > 0 ? (size_t)nm : 0);
 	if (r < 0)
 		return -1;
@@ -201,17 +164,17 @@ static int mount_v2(const struct hull_rootfs_ctx *ctx, int dest, const struct hu
 	if (ctx->new_cgroupns) {
 		tree = hull_fs_detached("cgroup2", "cgroup2", NULL, o->data, what, err);
 	} else {
-		struct cg_line *lines = NULL;
+		struct hull_cgroup_line *lines = NULL;
 		struct hull_mountinfo *mi = NULL;
-		ssize_t nl = read_cgroup_lines(&lines), nm = nl < 0 ? -1 : hull_mountinfo_read(&mi);
+		ssize_t nl = hull_proc_cgroup_read(&lines), nm = nl < 0 ? -1 : hull_mountinfo_read(&mi);
 		const struct hull_mountinfo *host = nm < 0 ? NULL : find_hierarchy(mi, (size_t)nm, "");
-		const struct cg_line *line = NULL;
+		const struct hull_cgroup_line *line = NULL;
 		for (ssize_t i = 0; i < nl; i++)
 			if (!*lines[i].controllers)
 				line = &lines[i];
 		tree = host && line ? hierarchy_tree(ctx, host, line, what, err)
 				    : hull_fail(err, ENOENT, "%s: no cgroup2 hierarchy on the host", what);
-		free_lines(lines, nl > 0 ? (size_t)nl : 0);
+		hull_proc_cgroup_free(lines, nl > 0 ? (size_t)nl : 0);
 		hull_mountinfo_free(mi, nm > 0 ? (size_t)nm : 0);
 	}
 	if (tree < 0)

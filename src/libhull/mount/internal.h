@@ -43,6 +43,7 @@ bool hull_mount_proc_entry_ok(const char *dest);
 
 #include "mountapi.h"
 #include "resolve.h"
+#include "common/mountinfo.h"
 
 /* ---- mount/copyup.c ---- */
 
@@ -51,16 +52,6 @@ int hull_copy_tree(int src_fd, int dst_fd, struct hull_error *err);
 
 /* ---- mount/mountinfo.c ---- */
 
-struct hull_mountinfo {
-	char *root;       /* root of the mount within its filesystem */
-	char *mountpoint; /* unescaped */
-	char *fstype;
-	char *super_opts;
-	bool shared;      /* optional field "shared:N": a member of a peer group */
-};
-/* This process's /proc/self/mountinfo. Returns the count or -1 (errno set). */
-ssize_t hull_mountinfo_read(struct hull_mountinfo **out);
-void hull_mountinfo_free(struct hull_mountinfo *mi, size_t n);
 /* --no-pivot: lazily unmount every mount that is neither the rootfs (or below it)
  * nor one of its ancestors; best effort, mounts that cannot go are covered. */
 void hull_detach_outside(const char *rootfs);

@@ -8,7 +8,7 @@
  * that a symlink in the image could redirect. */
 #define _GNU_SOURCE
 #include "internal.h"
-#include "libhull/process/sysctl.h"
+#include "libhull/ns/sysctl.h"
 #include "common/util.h"
 
 #include <errno.h>

@@ -12,28 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-
-int hull_openat_in_root(int root_fd, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		/* Magic links (/proc/self/fd/...) would jump out of the root: never follow them. */
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	while (*path == '/')
-		path++;
-	if (!*path)
-		path = ".";
-	/* EAGAIN: a concurrent rename made the kernel unsure the walk stayed inside; retry. */
-	for (int tries = 0;; tries++) {
-		long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN || tries >= 16)
-			return (int)fd;
-	}
-}
 
 /* Split "/a/b/c/" into a freshly allocated "/a/b" and a pointer to "c" inside it.
  * Returns false when there is no last component to create ("/", "x/..", "."). */

@@ -1,7 +1,7 @@
 /* netdev.c - linux.netDevices: move host interfaces into the container's netns and back. */
 #define _GNU_SOURCE
 #include "netdev.h"
-#include "libhull/json.h"
+#include "common/json.h"
 #include "libhull/container/state.h"
 #include "common/proc.h"
 #include "common/util.h"

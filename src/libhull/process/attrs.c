@@ -3,7 +3,7 @@
  * labels; plus hostname and domainname of the container. */
 #define _GNU_SOURCE
 #include "attrs.h"
-#include "sysctl.h"
+#include "libhull/ns/sysctl.h"
 #include "libhull/security/caps.h"
 #include "libhull/mount/resolve.h"
 #include "common/util.h"

@@ -1,15 +1,17 @@
 /* process.c - launching the container init: clone/clone3, the sync socket, the init steps, error relay. */
 #define _GNU_SOURCE
 #include "process.h"
+#include "child.h"
 #include "libhull/security/caps.h"
 #include "libhull/cgroup/cgroup.h"
-#include "libhull/container/hooks.h"
+#include "hooks.h"
 #include "libhull/mount/mount.h"
 #include "libhull/ns/namespaces.h"
 #include "attrs.h"
 #include "libhull/security/seccomp.h"
 #include "libhull/container/state.h"
 #include "terminal.h"
+#include "common/passwd.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -37,89 +39,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-/* ---- sync protocol ------------------------------------------------------------- */
-
-#define SYNC_HDR offsetof(struct hull_sync_msg, text)
-
-int hull_sync_send(int sock, enum hull_sync_type type, int errnum, int64_t value, const char *text, int fd)
-{
-	struct hull_sync_msg hdr = { .type = type, .errnum = errnum, .value = value };
-	size_t tlen = text ? strnlen(text, HULL_SYNC_TEXT_MAX - 1) : 0;
-	struct iovec iov[2] = { { &hdr, SYNC_HDR }, { (void *)text, tlen } };
-	return hull_sendmsg_fd(sock, iov, tlen ? 2 : 1, fd) < 0 ? -1 : 0;
-}
-
-int hull_sync_recv(int sock, struct hull_sync_msg *m, int *fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { m, sizeof(*m) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	if (fd)
-		*fd = -1;
-	ssize_t n;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno == ECONNRESET ? 0 : -1;
-	if (n == 0)
-		return 0;
-	if ((size_t)n < SYNC_HDR) {
-		errno = EPROTO;
-		return -1;
-	}
-	((char *)m)[n] = '\0';
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		int got;
-		memcpy(&got, CMSG_DATA(c), sizeof(int));
-		if (fd && *fd < 0)
-			*fd = got;
-		else
-			close(got);
-	}
-	return 1;
-}
-
-void hull_sync_send_error(int sock, const struct hull_error *err)
-{
-	hull_sync_send(sock, HULL_SYNC_ERROR, err->errnum, 0, err->msg ? err->msg : "unknown error", -1);
-}
-
-static void relay_log(void *arg, enum hull_log_level level, const char *msg)
-{
-	hull_sync_send(*(int *)arg, HULL_SYNC_LOG, (int)level, 0, msg, -1);
-}
-
-void hull_sync_relay_logs(int *sock)
-{
-	hull_log_set_relay(sock ? relay_log : NULL, sock);
-}
-
-bool hull_sync_log(const struct hull_sync_msg *m)
-{
-	if (m->type != HULL_SYNC_LOG)
-		return false;
-	if (m->errnum >= HULL_LOG_DEBUG && m->errnum <= HULL_LOG_ERROR)
-		hull_log((enum hull_log_level)m->errnum, "%s", m->text);
-	return true;
-}
-
-/* Child: wait for one message of the expected type (an early EOF means the parent died). */
-static int sync_expect(int sock, enum hull_sync_type type, struct hull_sync_msg *m, struct hull_error *err)
-{
-	int r = hull_sync_recv(sock, m, NULL);
-	if (r <= 0)
-		return hull_fail(err, r < 0 ? errno : EPIPE, "sync with parent");
-	if (m->type != (uint32_t)type)
-		return hull_fail(err, EPROTO, "sync with parent: unexpected message %u", m->type);
-	return 0;
-}
 
 /* ---- exec helpers (shared by init and exec) ------------------------------------ */
 
@@ -194,26 +113,12 @@ static char *home_env(const struct hull_process *p, char *const *env)
 	for (size_t i = 0; env[i]; i++)
 		if (hull_str_has_prefix(env[i], "HOME="))
 			return NULL;
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	char line[1024];
-	while (f && fgets(line, sizeof(line), f)) {
-		/* name:password:uid:gid:gecos:home:shell */
-		char *field[7] = { 0 }, *tok = line;
-		size_t n = 0;
-		for (char *q = line; n < 7; q++) {
-			if (*q == ':' || *q == '\n' || *q == '\0') {
-				bool end = *q != ':';
-				*q = '\0';
-				field[n++] = tok;
-				tok = q + 1;
-				if (end)
-					break;
-			}
-		}
-		char *e;
-		if (n >= 6 && *field[2] && strtoul(field[2], &e, 10) == p->uid && !*e && *field[5])
-			return xasprintf("HOME=%s", field[5]);
-	}
+	_cleanup_free_ char *db = hull_passwd_read_at(AT_FDCWD, "/etc/passwd");
+	struct hull_passwd pw = { 0 };
+	char *home = hull_passwd_find(db, NULL, p->uid, &pw) && *pw.home ? xasprintf("HOME=%s", pw.home) : NULL;
+	hull_passwd_clear(&pw);
+	if (home)
+		return home;
 	return xstrdup("HOME=/");
 }
 
@@ -317,17 +222,6 @@ struct init_ctx {
 	int *source_trees; /* with a user namespace: bind sources hull opened (mount.h) */
 };
 
-static void reset_signals(void)
-{
-	sigset_t all;
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	struct sigaction sa = { .sa_handler = SIG_DFL };
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			sigaction(s, &sa, NULL);
-}
-
 /* Slow path: a new or joined pid namespace, or a new time namespace, only applies to
  * children, so the init is one more fork away; otherwise the cloned child is the init. */
 static bool slow_path_forks(const struct init_ctx *x)
@@ -348,7 +242,7 @@ static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 		if (unshare(CLONE_NEWUSER) < 0)
 			return hull_fail(err, errno, "unshare user namespace");
 		if (hull_sync_send(x->sock, HULL_SYNC_MAPS, 0, 0, NULL, -1) < 0 ||
-		    sync_expect(x->sock, HULL_SYNC_MAPS_DONE, &m, err) < 0)
+		    hull_child_expect(x->sock, HULL_SYNC_MAPS_DONE, &m, err) < 0)
 			return hull_fail(err, errno, "sync with parent for id maps");
 		x->setgroups_denied = m.value != 0;
 		/* The maps are written: now hide the hull binary (see init_main). */
@@ -362,67 +256,8 @@ static int init_slow_namespaces(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	if (!slow_path_forks(x))
 		return 0;
-	/* CLONE_PARENT: the real init becomes hull's own child (it can wait for it) and
-	 * this intermediate simply exits. */
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0)
-		return hull_fail(err, errno, "fork the container init");
-	if (pid > 0) {
-		hull_sync_send(x->sock, HULL_SYNC_PID, 0, pid, NULL, -1);
-		_exit(0);
-	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return 0;
-}
-
-/* A fresh session keyring "_ses.<id>" so the container cannot see the host's keys;
- * like runc, its owner may also search it (user SEARCH permission added). */
-static int new_session_keyring(const char *id, struct hull_error *err)
-{
-	_cleanup_free_ char *name = xasprintf("_ses.%s", id);
-	long key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
-	if (key < 0) {
-		/* No keyring support, or a kernel/LSM that refuses: runc carries on too. */
-		if (errno == ENOSYS || errno == EACCES || errno == EDQUOT || errno == EPERM)
-			return 0;
-		return hull_fail(err, errno, "join a new session keyring");
-	}
-	char desc[512];
-	long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof(desc) - 1, 0);
-	if (n <= 0)
-		return 0;
-	desc[n < (long)sizeof(desc) ? n : (long)sizeof(desc) - 1] = '\0';
-	/* "type;uid;gid;perm;description" */
-	char *p = desc;
-	for (int field = 0; field < 3 && p; field++) {
-		p = strchr(p, ';');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return 0;
-	unsigned long perm = strtoul(p, NULL, 16) | 0x080000UL; /* KEY_USR_SEARCH */
-	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm, 0, 0) < 0)
-		return hull_fail(err, errno, "set the permissions of the session keyring");
-	return 0;
-}
-
-/* Become root of the (new or joined) userns, drop supplementary groups, new session. */
-static int init_identity(struct init_ctx *x, struct hull_error *err)
-{
-	if (x->userns) {
-		if (setresgid(0, 0, 0) < 0)
-			return hull_fail(err, errno, "setresgid 0 in the user namespace");
-		if (setresuid(0, 0, 0) < 0)
-			return hull_fail(err, errno, "setresuid 0 in the user namespace");
-	}
-	if (!x->setgroups_denied && setgroups(0, NULL) < 0 && errno != EPERM)
-		return hull_fail(err, errno, "setgroups");
-	if (setsid() < 0)
-		return hull_fail(err, errno, "setsid");
-	if (!x->cfg->no_new_keyring)
-		return new_session_keyring(x->cfg->id, err);
-	return 0;
+	/* The real init becomes hull's own child and this intermediate exits. */
+	return hull_child_fork_into_pidns(x->sock, "the container init", err);
 }
 
 static int init_hooks(struct init_ctx *x, struct hull_error *err)
@@ -436,7 +271,7 @@ static int init_hooks(struct init_ctx *x, struct hull_error *err)
 	int r = 0;
 	if (hull_sync_send(x->sock, HULL_SYNC_HOOKS, 0, 0, NULL, -1) < 0)
 		r = hull_fail(err, errno, "sync with parent for hooks");
-	else if (sync_expect(x->sock, HULL_SYNC_HOOKS_DONE, m, err) < 0)
+	else if (hull_child_expect(x->sock, HULL_SYNC_HOOKS_DONE, m, err) < 0)
 		r = -1;
 	else
 		x->state_json = xstrdup(m->text);
@@ -481,7 +316,7 @@ static int init_self_enter(struct init_ctx *x, struct hull_error *err)
  * (HULL_GO_CGROUP_PENDING: v1 or hybrid host where init_self_enter cannot be used, e.g.
  * rootless or no clone3 CLONE_INTO_CGROUP). The parent's first write of our pid to a
  * cgroup.procs waits out an RCU grace period (3-20 ms here), which we
- * spend on init_identity and the spec mounts that do not care which cgroups we are in;
+ * spend on hull_child_identity and the spec mounts that do not care which cgroups we are in;
  * hull_rootfs_prepare calls this before the first cgroup mount (or tmpcopyup), else after
  * its last mount, and init_rootfs once more as a no-op safety net.
  * Why that is safe: up to here we have not forked (pids limits, and every child would
@@ -497,7 +332,7 @@ static int init_cgroup_point(void *arg, struct hull_error *err)
 	if (!x->cgroup_pending)
 		return 0;
 	_cleanup_free_ struct hull_sync_msg *m = xmalloc(sizeof(*m));
-	if (sync_expect(x->sock, HULL_SYNC_CGROUP_DONE, m, err) < 0)
+	if (hull_child_expect(x->sock, HULL_SYNC_CGROUP_DONE, m, err) < 0)
 		return -1;
 	x->cgroup_pending = false;
 	if (x->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -532,19 +367,6 @@ static int init_rootfs(struct init_ctx *x, struct hull_error *err)
 		return -1;
 	hull_trace("init: %s done", rc.no_pivot ? "chroot" : "pivot_root");
 	return hull_attrs_apply_container(spec, err);
-}
-
-static int init_terminal(struct init_ctx *x, struct hull_error *err)
-{
-	if (!x->cfg->spec->process.terminal)
-		return 0;
-	int master = -1;
-	if (hull_terminal_setup_child(&x->cfg->spec->process, true, &master, err) < 0)
-		return -1;
-	int r = hull_sync_send(x->sock, HULL_SYNC_FD, 0, 0, "pty", master);
-	int e = errno;
-	close(master);
-	return r < 0 ? hull_fail(err, e, "send the pty master to hull") : 0;
 }
 
 /* After READY: block until `start` opens the fifo's read end, then, as runc does, lock
@@ -600,13 +422,13 @@ static int init_netns_ready(struct init_ctx *x, struct hull_error *err)
 	if (hull_sync_send(x->sock, HULL_SYNC_NETNS, 0, 0, NULL, fd) < 0)
 		return hull_fail(err, errno, "sync with parent for linux.netDevices");
 	struct hull_sync_msg m;
-	return sync_expect(x->sock, HULL_SYNC_NETNS_DONE, &m, err);
+	return hull_child_expect(x->sock, HULL_SYNC_NETNS_DONE, &m, err);
 }
 
 static int init_main(struct init_ctx *x, struct hull_error *err)
 {
 	struct hull_sync_msg m;
-	reset_signals();
+	hull_child_reset_signals();
 	/* The inherited dir fd shares the open file description that holds create's
 	 * flock: keeping it would hold the lock for as long as the init lives and `start`
 	 * would wait forever. A fresh open has no lock. */
@@ -616,7 +438,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		return hull_fail(err, errno, "reopen the state directory");
 	/* Until READY, a dying hull takes the half-made init with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (sync_expect(x->sock, HULL_SYNC_GO, &m, err) < 0)
+	if (hull_child_expect(x->sock, HULL_SYNC_GO, &m, err) < 0)
 		return -1;
 	x->setgroups_denied = (m.value & HULL_GO_SETGROUPS_DENIED) != 0;
 	x->cgroup_pending = (m.value & HULL_GO_CGROUP_PENDING) != 0;
@@ -640,7 +462,9 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	if (x->slow && x->cfg->spec->linux_.n_net_devices && init_netns_ready(x, err) < 0)
 		return -1;
 	hull_trace("child process in init(): namespaces created");
-	if (init_identity(x, err) < 0 || init_rootfs(x, err) < 0 || init_terminal(x, err) < 0)
+	/* Root of the userns, no groups, own session and keyring (made searchable, for exec). */
+	if (hull_child_identity(x->userns, x->setgroups_denied, x->cfg->no_new_keyring ? NULL : x->cfg->id, true, err) < 0 ||
+	    init_rootfs(x, err) < 0 || hull_child_send_pty(x->sock, &x->cfg->spec->process, true, err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
 	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
@@ -650,7 +474,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 		return hull_fail(err, errno, "report ready to hull");
 	/* Keep PDEATHSIG until hull has recorded us in state.json (COMMIT): a hull killed
 	 * before that takes this init along instead of leaving an unlisted container. */
-	if (sync_expect(x->sock, HULL_SYNC_COMMIT, &m, err) < 0)
+	if (hull_child_expect(x->sock, HULL_SYNC_COMMIT, &m, err) < 0)
 		return -1;
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (hull_sync_send(x->sock, HULL_SYNC_COMMITTED, 0, 0, NULL, -1) < 0)
@@ -703,40 +527,9 @@ static pid_t clone_init(uint64_t flags, int cgroup_fd, int *pidfd)
 }
 
 struct spawn_state {
-	pid_t first;   /* the cloned child */
-	pid_t init;    /* the container init (== first on the fast path) */
+	struct hull_child_pids pids; /* the cloned child, the container init (== first on the fast path) */
 	int sock;
 };
-
-static void kill_and_reap(struct spawn_state *s)
-{
-	if (s->init > 0) {
-		kill(s->init, SIGKILL);
-		waitpid(s->init, NULL, 0);
-	}
-	if (s->first > 0 && s->first != s->init) {
-		kill(s->first, SIGKILL);
-		waitpid(s->first, NULL, 0);
-	}
-}
-
-static int child_gone(struct spawn_state *s, struct hull_error *err)
-{
-	int status = 0;
-	pid_t who = s->init > 0 ? s->init : s->first;
-	if (waitpid(who, &status, WNOHANG) == who) {
-		if (s->init == who)
-			s->init = 0;
-		if (s->first == who)
-			s->first = 0;
-		if (WIFSIGNALED(status))
-			return hull_fail(err, EPIPE, "container init was killed by signal %d during setup",
-					 WTERMSIG(status));
-		return hull_fail(err, EPIPE, "container init exited with status %d during setup",
-				 WEXITSTATUS(status));
-	}
-	return hull_fail(err, EPIPE, "container init closed the sync socket during setup");
-}
 
 /* Serve the child until READY. */
 static int serve_child(const struct hull_init_config *cfg, const struct hull_init_callbacks *cb,
@@ -749,7 +542,7 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 		if (r < 0)
 			return hull_fail(err, errno, "read from the container init");
 		if (r == 0)
-			return child_gone(s, err);
+			return hull_child_gone(&s->pids, "container init", err);
 		switch (m->type) {
 		case HULL_SYNC_LOG:
 			hull_sync_log(m);
@@ -759,18 +552,18 @@ static int serve_child(const struct hull_init_config *cfg, const struct hull_ini
 		case HULL_SYNC_READY:
 			return 0;
 		case HULL_SYNC_PID:
-			s->init = (pid_t)m->value;
-			waitpid(s->first, NULL, 0); /* the intermediate exits right after */
-			s->first = s->init;
+			s->pids.proc = (pid_t)m->value;
+			waitpid(s->pids.first, NULL, 0); /* the intermediate exits right after */
+			s->pids.first = s->pids.proc;
 			break;
 		case HULL_SYNC_MAPS:
-			if (hull_ns_write_id_maps(s->first, cfg->spec, &res->setgroups_denied, err) < 0)
+			if (hull_ns_write_id_maps(s->pids.first, cfg->spec, &res->setgroups_denied, err) < 0)
 				return -1;
 			hull_sync_send(s->sock, HULL_SYNC_MAPS_DONE, 0, res->setgroups_denied, NULL, -1);
 			break;
 		case HULL_SYNC_HOOKS: {
 			_cleanup_free_ char *state = NULL;
-			if (cb->hooks && cb->hooks(cb->userdata, s->init, &state, err) < 0)
+			if (cb->hooks && cb->hooks(cb->userdata, s->pids.proc, &state, err) < 0)
 				return -1;
 			hull_sync_send(s->sock, HULL_SYNC_HOOKS_DONE, 0, 0, state ? state : "{}", -1);
 			break;
@@ -829,7 +622,7 @@ static void close_self_enter(struct init_ctx *x)
 /* Slow path: the cgroups first (the child has not unshared anything yet), then GO. */
 static int release_slow_child(const struct hull_init_config *cfg, struct spawn_state *s, struct hull_error *err)
 {
-	if (cfg->cgroup && hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
+	if (cfg->cgroup && hull_cgroup_enter(cfg->cgroup, s->pids.first, err) < 0)
 		return -1;
 	if (hull_sync_send(s->sock, HULL_SYNC_GO, 0, 0, NULL, -1) < 0)
 		return hull_fail(err, errno, "release the container init");
@@ -842,7 +635,7 @@ static int release_slow_child(const struct hull_init_config *cfg, struct spawn_s
 static int release_fast_child(const struct hull_init_config *cfg, struct spawn_state *s, bool in_cgroup,
 			      bool new_user, struct hull_init_result *res, struct hull_error *err)
 {
-	if (new_user && hull_ns_write_id_maps(s->first, cfg->spec, &res->setgroups_denied, err) < 0)
+	if (new_user && hull_ns_write_id_maps(s->pids.first, cfg->spec, &res->setgroups_denied, err) < 0)
 		return -1;
 	bool pending = !in_cgroup && cfg->cgroup;
 	int64_t go = (res->setgroups_denied ? HULL_GO_SETGROUPS_DENIED : 0) | (pending ? HULL_GO_CGROUP_PENDING : 0);
@@ -850,7 +643,7 @@ static int release_fast_child(const struct hull_init_config *cfg, struct spawn_s
 		return hull_fail(err, errno, "release the container init");
 	if (!pending)
 		return 0;
-	if (hull_cgroup_enter(cfg->cgroup, s->first, err) < 0)
+	if (hull_cgroup_enter(cfg->cgroup, s->pids.first, err) < 0)
 		return -1;
 	/* A child that failed meanwhile has closed its end: serve_child then reads why
 	 * (writing the pid of an exiting task to cgroup.procs succeeds as a no-op). */
@@ -940,7 +733,7 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 		close(unified_fd);
 	/* When the slow path forks, the init's pid comes with HULL_SYNC_PID. */
 	bool forks = x.slow && slow_path_forks(&x);
-	struct spawn_state s = { .first = pid, .init = forks ? 0 : pid, .sock = sp[0] };
+	struct spawn_state s = { .pids = { .first = pid, .proc = forks ? 0 : pid }, .sock = sp[0] };
 	int r = 0;
 	if (!x.slow && cfg->spec->linux_.n_net_devices && cb->netns)
 		r = fast_child_netns(cb, pid, err);
@@ -951,7 +744,7 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	if (r == 0)
 		r = serve_child(cfg, cb, &s, res, err);
 	if (r < 0) {
-		kill_and_reap(&s);
+		hull_child_kill_and_reap(&s.pids);
 		if (pidfd >= 0)
 			close(pidfd);
 		close(s.sock);
@@ -960,9 +753,9 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	if (forks) { /* clone's pidfd is the intermediate's */
 		if (pidfd >= 0)
 			close(pidfd);
-		pidfd = (int)syscall(SYS_pidfd_open, s.init, 0);
+		pidfd = (int)syscall(SYS_pidfd_open, s.pids.proc, 0);
 	}
-	res->pid = s.init;
+	res->pid = s.pids.proc;
 	res->pidfd = pidfd;
 	res->sync_fd = s.sock;
 	res->userns = x.userns;

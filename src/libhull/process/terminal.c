@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "terminal.h"
 #include "libhull/mount/mount.h"
+#include "common/signals.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -252,11 +253,7 @@ int hull_terminal_relay(int master_fd, pid_t pid, int *wait_status, struct hull_
 	/* Signals arrive through a signalfd; whatever was pending (blocked earlier by
 	 * the caller) is read from it as well, so nothing is lost. */
 	sigset_t set, old;
-	sigfillset(&set);
-	sigdelset(&set, SIGSEGV);
-	sigdelset(&set, SIGBUS);
-	sigdelset(&set, SIGILL);
-	sigdelset(&set, SIGFPE);
+	hull_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	r.sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (r.sfd < 0) {

@@ -13,7 +13,7 @@
 #define _GNU_SOURCE
 #include "seccomp.h"
 
-#include "libhull/json.h"
+#include "common/json.h"
 #include "enosys.h"
 #include "common/util.h"
 

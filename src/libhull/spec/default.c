@@ -3,7 +3,7 @@
  * extra masked /sys/devices/virtual/powercap (RAPL energy counters leak what other
  * processes compute, CVE-2020-8694; later runc masks it too). */
 #define _GNU_SOURCE
-#include "libhull/json.h"
+#include "common/json.h"
 #include "common/util.h"
 
 #include <unistd.h>

@@ -2,7 +2,7 @@
 #ifndef HULL_SPEC_FIELDS_H
 #define HULL_SPEC_FIELDS_H
 
-#include "libhull/json.h"
+#include "common/json.h"
 #include "spec.h"
 
 /* Parse one element of an array of objects into *elem (zeroed beforehand). The

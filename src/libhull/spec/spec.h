@@ -368,4 +368,9 @@ const char *hull_ns_type_name(enum hull_ns_type type); /* "pid", "network", ... 
 void hull_spec_check_version(const char *oci_version);
 const char *hull_kv_get(const struct hull_kv *kv, size_t n, const char *key);
 
+/* linux.seccomp's closed lists (NULL-terminated), for the parser and `hull features`.
+ * hull_seccomp_flags: the filter flags security/seccomp.c can apply. */
+extern const char *const hull_seccomp_actions[], *const hull_seccomp_ops[], *const hull_seccomp_archs[],
+	*const hull_seccomp_flags[];
+
 #endif

@@ -1,7 +1,7 @@
 /* json.c - yajl helpers: parsing with path-naming typed getters, and a generator. */
 #define _GNU_SOURCE
 #include "json.h"
-#include "common/util.h"
+#include "util.h"
 
 #include <errno.h>
 #include <inttypes.h>

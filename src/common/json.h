@@ -11,7 +11,7 @@
 #ifndef HULL_JSON_H
 #define HULL_JSON_H
 
-#include "hull.h"
+#include "libhull/hull.h"
 
 #include <stdbool.h>
 #include <stdint.h>

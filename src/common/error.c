@@ -1,7 +1,7 @@
 /* error.c - struct hull_error and the log sink (runc's text and json line formats). */
 #define _GNU_SOURCE
-#include "hull.h"
-#include "common/util.h"
+#include "libhull/hull.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
