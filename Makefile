@@ -130,9 +130,11 @@ $(O)/hull-image: $(HL_OBJS) $(O)/libhull.a
 $(O)/hull.pc: hull.pc.in config.mk
 	sed -e 's|@prefix@|$(PREFIX)|; s|@libdir@|$(libdir)|; s|@includedir@|$(includedir)|; s|@VERSION@|$(VERSION)|' $< > $@
 
-$(OBJ)/tests/unit/%: tests/unit/%.c $(O)/libhull.a $(OBJ)/libcli.a $(OBJ)/libhl.a
+# Each suite file (tests/unit/test_X.c, named after the module it tests) builds its
+# Suite; tests/unit/runner.c is the one main() that runs it.
+$(OBJ)/tests/unit/%: tests/unit/%.c tests/unit/runner.c tests/unit/runner.h $(O)/libhull.a $(OBJ)/libcli.a $(OBJ)/libhl.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(OBJ)/libcli.a $(OBJ)/libhl.a $(O)/libhull.a \
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< tests/unit/runner.c $(OBJ)/libcli.a $(OBJ)/libhl.a $(O)/libhull.a \
 		$(CHECK_LIBS) $(if $(HL_LIB_OBJS),$(HL_LIBS),$(DYN_LIBS))
 
 unit-tests: $(UNIT_BINS)

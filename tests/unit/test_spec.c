@@ -5,6 +5,8 @@
 #include "libhull/spec/spec.h"
 #include "common/util.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -1070,7 +1072,7 @@ START_TEST(test_netdev_validate)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("spec");
 	TCase *tc = tcase_create("errors");
@@ -1104,9 +1106,5 @@ int main(void)
 	tcase_add_test(ok, test_jgen);
 	tcase_add_test(ok, test_features_json);
 	suite_add_tcase(s, ok);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

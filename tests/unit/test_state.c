@@ -4,6 +4,8 @@
 #include "common/proc.h"
 #include "common/util.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +152,7 @@ START_TEST(test_corrupt_state_names_the_file)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("core");
@@ -160,9 +162,5 @@ int main(void)
 	tcase_add_test(tc, test_committed_meanwhile_is_not_stale);
 	tcase_add_test(tc, test_corrupt_state_names_the_file);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

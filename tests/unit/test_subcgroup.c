@@ -5,6 +5,8 @@
 #include "libhull/cgroup/subcgroup.h"
 #include "common/util.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -135,16 +137,12 @@ START_TEST(test_enter)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("subcgroup");
 	TCase *tc = tcase_create("cgroup");
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_enter);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -1,8 +1,10 @@
-/* test_log.c - unit tests of error.c: struct hull_error messages and the runc-format log sink. */
+/* test_error.c - unit tests of common/error.c: struct hull_error messages and the runc-format log sink. */
 #define _GNU_SOURCE
 #include "libhull/hull.h"
 #include "common/json.h"
 #include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <errno.h>
@@ -249,9 +251,9 @@ START_TEST(test_relay)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
-	Suite *s = suite_create("log");
+	Suite *s = suite_create("error");
 	TCase *tc = tcase_create("error");
 	tcase_add_test(tc, test_fail_messages);
 	tcase_add_test(tc, test_prefix);
@@ -265,9 +267,5 @@ int main(void)
 	tcase_add_test(lg, test_trace_lines);
 	tcase_add_test(lg, test_relay);
 	suite_add_tcase(s, lg);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

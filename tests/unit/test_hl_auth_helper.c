@@ -1,5 +1,7 @@
-/* test_hl_credhelper.c - unit tests of credential helpers and identity tokens (src/hl/auth_helper.c, auth.c). */
+/* test_hl_auth_helper.c - unit tests of credential helpers and identity tokens (src/hl/auth_helper.c, auth.c). */
 #include "hl/auth.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -112,18 +114,14 @@ static void remove_dir(void)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
-int main(void)
+Suite *unit_suite(void)
 {
-	Suite *s = suite_create("hl_credhelper");
+	Suite *s = suite_create("hl_auth_helper");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_helper_output);
 	tcase_add_test(tc, test_identitytoken_in_auths);
 	tcase_add_checked_fixture(tc, NULL, remove_dir);
 	tcase_add_test(tc, test_run_helper);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
