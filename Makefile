@@ -37,7 +37,8 @@ OBJ := $(O)/obj
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WERROR ?= -Werror
-CFLAGS ?= -O2 -g
+# ./configure CFLAGS=... (autoconf's default: -g -O2); `make CFLAGS=...` overrides both.
+CFLAGS ?= $(CFLAGS_CONF)
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-aliasing
 BASE_CFLAGS := -std=gnu11 -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-D_GNU_SOURCE= -DHULL_VERSION=\"$(VERSION)\" -DHULL_COMMIT=\"$(COMMIT)\" \
@@ -137,7 +138,12 @@ $(OBJ)/tests/unit/%: tests/unit/%.c tests/unit/runner.c tests/unit/runner.h $(O)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< tests/unit/runner.c $(OBJ)/libcli.a $(OBJ)/libhl.a $(O)/libhull.a \
 		$(CHECK_LIBS) $(if $(HL_LIB_OBJS),$(HL_LIBS),$(DYN_LIBS))
 
+ifeq ($(HAVE_CHECK),yes)
 unit-tests: $(UNIT_BINS)
+else
+unit-tests:
+	@echo "unit tests need Check (Debian package check): apt-get install check, then ./configure" >&2; exit 1
+endif
 
 # --- tests -------------------------------------------------------------------
 export HULL := $(abspath $(O)/hull)
@@ -160,9 +166,9 @@ check-integration: all
 
 # --- install -----------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)/hull
-	install -m 0755 -s $(O)/hull $(DESTDIR)$(PREFIX)/bin/hull
-	$(if $(wildcard $(O)/hull-image),install -m 0755 $(O)/hull-image $(DESTDIR)$(PREFIX)/bin/hull-image)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)/hull
+	install -m 0755 -s $(O)/hull $(DESTDIR)$(bindir)/hull
+	$(if $(wildcard $(O)/hull-image),install -m 0755 $(O)/hull-image $(DESTDIR)$(bindir)/hull-image)
 	install -m 0644 $(O)/libhull.a $(DESTDIR)$(libdir)/libhull.a
 	$(if $(wildcard $(O)/libhull.so),install -m 0755 $(O)/libhull.so $(DESTDIR)$(libdir)/libhull.so.0 && ln -sf libhull.so.0 $(DESTDIR)$(libdir)/libhull.so)
 	install -m 0644 src/libhull/hull.h $(DESTDIR)$(includedir)/hull/hull.h
@@ -170,7 +176,7 @@ install: all
 	for p in man/*.[0-9]; do s=$${p##*.}; install -d $(DESTDIR)$(mandir)/man$$s; install -m 0644 $$p $(DESTDIR)$(mandir)/man$$s/; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/hull $(DESTDIR)$(PREFIX)/bin/hull-image $(DESTDIR)$(libdir)/libhull.* \
+	rm -f $(DESTDIR)$(bindir)/hull $(DESTDIR)$(bindir)/hull-image $(DESTDIR)$(libdir)/libhull.* \
 		$(DESTDIR)$(libdir)/pkgconfig/hull.pc
 	rm -rf $(DESTDIR)$(includedir)/hull
 
