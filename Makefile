@@ -154,12 +154,16 @@ export HULL_UNIT_DIR := $(abspath $(OBJ)/tests/unit)
 # Every suite; `make check CHECK_SUITES=unit` narrows it.
 CHECK_SUITES ?= unit integration faults hl vm daemons
 
-check: all unit-tests
+check: all unit-tests check-docs
 	@scripts/install-deps.sh all
 	tests/run.sh $(CHECK_SUITES)
 
-check-unit: all unit-tests
+check-unit: all unit-tests check-docs
 	tests/run.sh unit
+
+# docs/architecture.md names every source file and folder (scripts/check-docs.sh).
+check-docs:
+	@scripts/check-docs.sh
 
 check-integration: all
 	tests/run.sh integration
@@ -187,7 +191,7 @@ distclean: clean
 	rm -f config.mk config.log config.status configure
 	rm -rf autom4te.cache
 
-.PHONY: all check check-unit check-integration unit-tests install uninstall clean distclean
+.PHONY: all check check-unit check-docs check-integration unit-tests install uninstall clean distclean
 
 # Targets contributed by individual areas (VM tests, daemons, bench, demo, fuzz).
 -include $(sort $(wildcard mk/*.mk))

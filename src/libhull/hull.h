@@ -105,7 +105,7 @@ int hull_spec_validate_file(const char *path, struct hull_error *err);
 /* The OCI features JSON (indented), reflecting what this build implements. Caller frees. */
 char *hull_features_json(void);
 
-/* ---- container lifecycle (container.c) ------------------------------------- */
+/* ---- container lifecycle (container/create.c, lifecycle.c) ---------------------------------- */
 
 struct hull_create_opts {
 	const char *bundle;         /* absolute; NULL = current directory */

@@ -1,4 +1,4 @@
-/* container.h - private helpers shared by the lifecycle files (container*.c) and exec. */
+/* container.h - helpers the lifecycle files (create.c, lifecycle.c, cgroup_ops.c) and exec share. */
 #ifndef HULL_CONTAINER_H
 #define HULL_CONTAINER_H
 

@@ -1,4 +1,4 @@
-/* create.h - what container.c (create/start) shares with container_ops.c (run, kill, delete, ...). */
+/* create.h - what create.c (create/start) shares with lifecycle.c (run, kill, delete, ...). */
 #ifndef HULL_CONTAINER_INTERNAL_H
 #define HULL_CONTAINER_INTERNAL_H
 

@@ -1,4 +1,4 @@
-/* internal.h - pieces shared by the rootfs modules (mount*.c only). */
+/* internal.h - pieces shared by the rootfs steps (mount/ only). */
 #ifndef HULL_MOUNT_INTERNAL_H
 #define HULL_MOUNT_INTERNAL_H
 

@@ -1,8 +1,8 @@
 /* terminal.h - the container's pseudoterminal: allocation inside the container's devpts,
  * the --console-socket hand-off, and hull's own relay for foreground run/exec.
  *
- * Used by process.c (init) and by exec (is_init false), container.c (console socket)
- * and container/lifecycle.c / exec (foreground relay). */
+ * Used by the init and exec children (child.c, is_init false for exec), container/create.c
+ * (console socket) and container/lifecycle.c / exec (foreground relay). */
 #ifndef HULL_TERMINAL_H
 #define HULL_TERMINAL_H
 
