@@ -122,6 +122,8 @@ size_t cg_devices_bpf_program(const struct cg_dev_rule *rules, size_t n, void **
 
 /* ---- cgroup_stats.c ---- */
 int cg_v1_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_error *err);
+/* v1: the directory of cg in the hierarchy carrying controller ctrl, or NULL when it is not mounted. */
+const char *cg_v1_dir(struct hull_cgroup *cg, const char *ctrl);
 int cg_v2_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_error *err);
 void cg_gen_str(yajl_gen g, const char *s);
 void cg_gen_u64(yajl_gen g, const char *key, uint64_t v);

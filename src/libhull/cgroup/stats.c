@@ -239,21 +239,9 @@ static void gen_throttling(yajl_gen g, const char *stat, const char *time_key, u
 	yajl_gen_map_close(g);
 }
 
-static const char *hier(struct hull_cgroup *cg, const char *ctrl)
-{
-	size_t cl = strlen(ctrl);
-	for (size_t i = 0; i < cg->n_v1; i++) {
-		const char *c = cg->v1[i].controllers;
-		for (const char *p = c; (p = strstr(p, ctrl)); p += cl)
-			if ((p == c || p[-1] == ',') && (p[cl] == ',' || !p[cl]))
-				return cg->v1[i].dir;
-	}
-	return NULL;
-}
-
 static void v1_cpu(yajl_gen g, struct hull_cgroup *cg)
 {
-	const char *acct = hier(cg, "cpuacct"), *cpu = hier(cg, "cpu");
+	const char *acct = cg_v1_dir(cg, "cpuacct"), *cpu = cg_v1_dir(cg, "cpu");
 	_cleanup_free_ char *percpu = NULL, *stat = NULL, *cstat = NULL, *all = NULL;
 	if (acct) {
 		cg_read(acct, "cpuacct.usage_percpu", &percpu);
@@ -290,7 +278,7 @@ static void v1_cpu(yajl_gen g, struct hull_cgroup *cg)
 
 static void v1_memory(yajl_gen g, struct hull_cgroup *cg)
 {
-	const char *m = hier(cg, "memory");
+	const char *m = cg_v1_dir(cg, "memory");
 	_cleanup_free_ char *stat = NULL;
 	if (m)
 		cg_read(m, "memory.stat", &stat);
@@ -320,10 +308,10 @@ int cg_v1_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_error *err)
 	(void)err;
 	yajl_gen_map_open(g);
 	v1_cpu(g, cg);
-	gen_cpuset(g, hier(cg, "cpuset"), false);
+	gen_cpuset(g, cg_v1_dir(cg, "cpuset"), false);
 	v1_memory(g, cg);
-	gen_pids(g, hier(cg, "pids"));
-	const char *b = hier(cg, "blkio");
+	gen_pids(g, cg_v1_dir(cg, "pids"));
+	const char *b = cg_v1_dir(cg, "blkio");
 	_cleanup_free_ char *bytes = NULL, *ios = NULL;
 	if (b) {
 		cg_read(b, "blkio.throttle.io_service_bytes_recursive", &bytes);
@@ -334,7 +322,7 @@ int cg_v1_stats(struct hull_cgroup *cg, yajl_gen g, struct hull_error *err)
 	gen_blkio_v1(g, "ioServiceBytesRecursive", bytes);
 	gen_blkio_v1(g, "ioServicedRecursive", ios);
 	yajl_gen_map_close(g);
-	const char *h = hier(cg, "hugetlb");
+	const char *h = cg_v1_dir(cg, "hugetlb");
 	if (h)
 		gen_hugetlb(g, h, false);
 	else

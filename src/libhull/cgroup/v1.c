@@ -8,7 +8,7 @@
 #include <time.h>
 
 /* The hierarchy carrying controller ctrl, or NULL when it is not mounted. */
-static const char *v1_dir(struct hull_cgroup *cg, const char *ctrl)
+const char *cg_v1_dir(struct hull_cgroup *cg, const char *ctrl)
 {
 	size_t cl = strlen(ctrl);
 	for (size_t i = 0; i < cg->n_v1; i++) {
@@ -28,7 +28,7 @@ static bool hybrid_unified(struct hull_cgroup *cg)
 /* A v1 resource whose controller is not mounted cannot be honoured: say which. */
 static int need(struct hull_cgroup *cg, const char *ctrl, const char *jpath, const char **dir, struct hull_error *err)
 {
-	*dir = v1_dir(cg, ctrl);
+	*dir = cg_v1_dir(cg, ctrl);
 	if (!*dir)
 		return hull_fail(err, ENOENT, "%s: the %s cgroup controller is not mounted on this host", jpath, ctrl);
 	return 0;
@@ -244,7 +244,7 @@ static int v1_hugetlb(struct hull_cgroup *cg, const struct hull_resources *res, 
 {
 	if (res->n_hugepage_limits == 0)
 		return 0;
-	const char *d = v1_dir(cg, "hugetlb");
+	const char *d = cg_v1_dir(cg, "hugetlb");
 	if (!d && hybrid_unified(cg)) /* hybrid hosts often have hugetlb only on cgroup2 */
 		return cg_v2_hugetlb(cg->v2_dir, res, err);
 	if (!d)
@@ -295,7 +295,7 @@ static int v1_rdma(struct hull_cgroup *cg, const struct hull_resources *res, str
 
 static int v1_apply(struct hull_cgroup *cg, const struct hull_resources *res, bool update, struct hull_error *err)
 {
-	const char *dev = v1_dir(cg, "devices");
+	const char *dev = cg_v1_dir(cg, "devices");
 	if (!update && !cg->rootless && dev) { /* devices are never updated (runc's SkipDevices) */
 		_cleanup_free_ struct cg_dev_rule *rules = NULL;
 		size_t n = 0;
@@ -324,7 +324,7 @@ static int v1_apply(struct hull_cgroup *cg, const struct hull_resources *res, bo
 static size_t hybrid_needs(struct hull_cgroup *cg, const struct hull_resources *res, const char **ctrls)
 {
 	size_t n = 0;
-	if (res && res->present && res->n_hugepage_limits && !v1_dir(cg, "hugetlb"))
+	if (res && res->present && res->n_hugepage_limits && !cg_v1_dir(cg, "hugetlb"))
 		ctrls[n++] = "hugetlb";
 	return n;
 }
@@ -369,7 +369,7 @@ static int v1_enter(struct hull_cgroup *cg, pid_t pid, struct hull_error *err)
 
 static int v1_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err)
 {
-	const char *d = v1_dir(cg, "freezer");
+	const char *d = cg_v1_dir(cg, "freezer");
 	if (!d && hybrid_unified(cg))
 		return cg_v2_freeze(cg->v2_dir, frozen, err);
 	if (need(cg, "freezer", frozen ? "pause" : "resume", &d, err) < 0)
@@ -394,7 +394,7 @@ static int v1_freeze(struct hull_cgroup *cg, bool frozen, struct hull_error *err
  * merely because an ancestor is frozen (freezer.self_freezing; absent on old kernels). */
 static int v1_is_frozen(struct hull_cgroup *cg, bool *frozen)
 {
-	const char *d = v1_dir(cg, "freezer");
+	const char *d = cg_v1_dir(cg, "freezer");
 	_cleanup_free_ char *st = NULL, *self = NULL;
 	*frozen = false;
 	if (!d && hybrid_unified(cg) && cg_read(cg->v2_dir, "cgroup.freeze", &st) == 0) {
@@ -409,9 +409,9 @@ static int v1_is_frozen(struct hull_cgroup *cg, bool *frozen)
 
 static const char *v1_procs_dir(struct hull_cgroup *cg)
 {
-	const char *d = v1_dir(cg, "freezer");
+	const char *d = cg_v1_dir(cg, "freezer");
 	if (!d)
-		d = v1_dir(cg, "pids");
+		d = cg_v1_dir(cg, "pids");
 	if (!d && cg->n_v1)
 		d = cg->v1[0].dir;
 	return d;
@@ -419,7 +419,7 @@ static const char *v1_procs_dir(struct hull_cgroup *cg)
 
 static int v1_oom_count(struct hull_cgroup *cg, uint64_t *count)
 {
-	const char *d = v1_dir(cg, "memory");
+	const char *d = cg_v1_dir(cg, "memory");
 	_cleanup_free_ char *oc = NULL;
 	*count = 0;
 	if (!d || cg_read(d, "memory.oom_control", &oc) < 0)
