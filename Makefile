@@ -161,9 +161,11 @@ check: all unit-tests check-docs
 check-unit: all unit-tests check-docs
 	tests/run.sh unit
 
-# docs/architecture.md names every source file and folder (scripts/check-docs.sh).
-check-docs:
+# docs/architecture.md names every source file and folder (scripts/check-docs.sh);
+# no two files or folders of libhull.a call each other (scripts/check-layout.py).
+check-docs: $(O)/libhull.a
 	@scripts/check-docs.sh
+	@scripts/check-layout.py $(OBJ)
 
 check-integration: all
 	tests/run.sh integration

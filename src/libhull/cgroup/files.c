@@ -208,3 +208,17 @@ int cg_read_pids(const char *dir, pid_t **pids, size_t *n, struct hull_error *er
 	}
 	return 0;
 }
+
+/* v1: cg's directory in the hierarchy carrying controller ctrl, or NULL when it is not
+ * mounted (v1.c and stats.c). */
+const char *cg_v1_dir(struct hull_cgroup *cg, const char *ctrl)
+{
+	size_t cl = strlen(ctrl);
+	for (size_t i = 0; i < cg->n_v1; i++) {
+		const char *c = cg->v1[i].controllers;
+		for (const char *p = c; (p = strstr(p, ctrl)); p += cl)
+			if ((p == c || p[-1] == ',') && (p[cl] == ',' || !p[cl]))
+				return cg->v1[i].dir;
+	}
+	return NULL;
+}

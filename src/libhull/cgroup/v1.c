@@ -7,19 +7,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* The hierarchy carrying controller ctrl, or NULL when it is not mounted. */
-const char *cg_v1_dir(struct hull_cgroup *cg, const char *ctrl)
-{
-	size_t cl = strlen(ctrl);
-	for (size_t i = 0; i < cg->n_v1; i++) {
-		const char *c = cg->v1[i].controllers;
-		for (const char *p = c; (p = strstr(p, ctrl)); p += cl)
-			if ((p == c || p[-1] == ',') && (p[cl] == ',' || !p[cl]))
-				return cg->v1[i].dir;
-	}
-	return NULL;
-}
-
 static bool hybrid_unified(struct hull_cgroup *cg)
 {
 	return cg->mode == CG_MODE_HYBRID && cg->v2_dir;
