@@ -37,7 +37,8 @@ OBJ := $(O)/obj
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WERROR ?= -Werror
-CFLAGS ?= -O2 -g
+# ./configure CFLAGS=... (autoconf's default: -g -O2); `make CFLAGS=...` overrides both.
+CFLAGS ?= $(CFLAGS_CONF)
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-aliasing
 BASE_CFLAGS := -std=gnu11 -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-D_GNU_SOURCE= -DHULL_VERSION=\"$(VERSION)\" -DHULL_COMMIT=\"$(COMMIT)\" \
@@ -66,7 +67,9 @@ endif
 HL_LIBS := -lcrypto -lz -lzstd $(DYN_LIBS) -lpthread -ldl
 CHECK_LIBS := -lcheck -lsubunit -lm -lrt -lpthread
 
-LIBHULL_SRCS := $(sort $(wildcard src/libhull/*.c))
+# libhull is one archive of its folders (src/libhull/*/) and the neutral helpers (src/common/).
+COMMON_SRCS := $(sort $(wildcard src/common/*.c))
+LIBHULL_SRCS := $(sort $(wildcard src/libhull/*.c src/libhull/*/*.c)) $(COMMON_SRCS)
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 HL_SRCS := $(sort $(wildcard src/hl/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -121,19 +124,26 @@ $(OBJ)/libhl.a: $(HL_LIB_OBJS)
 $(O)/hull: $(CLI_OBJS) $(O)/libhull.a
 	$(CC) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/libhull.a $(RUNTIME_LIBS)
 
-# hull-image reuses the hull CLI's argv parser (args.o), nothing else from src/cli.
-$(O)/hull-image: $(HL_OBJS) $(OBJ)/src/cli/args.o $(O)/libhull.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(HL_OBJS) $(OBJ)/src/cli/args.o $(O)/libhull.a $(HL_LIBS)
+# Both programs take the argv parser (src/common/args.c) from libhull.a.
+$(O)/hull-image: $(HL_OBJS) $(O)/libhull.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(HL_OBJS) $(O)/libhull.a $(HL_LIBS)
 
 $(O)/hull.pc: hull.pc.in config.mk
 	sed -e 's|@prefix@|$(PREFIX)|; s|@libdir@|$(libdir)|; s|@includedir@|$(includedir)|; s|@VERSION@|$(VERSION)|' $< > $@
 
-$(OBJ)/tests/unit/%: tests/unit/%.c $(O)/libhull.a $(OBJ)/libcli.a $(OBJ)/libhl.a
+# Each suite file (tests/unit/test_X.c, named after the module it tests) builds its
+# Suite; tests/unit/runner.c is the one main() that runs it.
+$(OBJ)/tests/unit/%: tests/unit/%.c tests/unit/runner.c tests/unit/runner.h $(O)/libhull.a $(OBJ)/libcli.a $(OBJ)/libhl.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(OBJ)/libcli.a $(OBJ)/libhl.a $(O)/libhull.a \
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< tests/unit/runner.c $(OBJ)/libcli.a $(OBJ)/libhl.a $(O)/libhull.a \
 		$(CHECK_LIBS) $(if $(HL_LIB_OBJS),$(HL_LIBS),$(DYN_LIBS))
 
+ifeq ($(HAVE_CHECK),yes)
 unit-tests: $(UNIT_BINS)
+else
+unit-tests:
+	@echo "unit tests need Check (Debian package check): apt-get install check, then ./configure" >&2; exit 1
+endif
 
 # --- tests -------------------------------------------------------------------
 export HULL := $(abspath $(O)/hull)
@@ -146,19 +156,27 @@ CHECK_SUITES ?= unit integration faults hl vm daemons
 
 check: all unit-tests
 	@scripts/install-deps.sh all
+	@$(MAKE) --no-print-directory check-docs
 	tests/run.sh $(CHECK_SUITES)
 
-check-unit: all unit-tests
+check-unit: all unit-tests check-docs
 	tests/run.sh unit
+
+# docs/architecture.md names every source file and folder (scripts/check-docs.sh);
+# no two files or folders of libhull.a call each other (scripts/check-layout.py).
+check-docs: $(O)/libhull.a
+	@scripts/check-docs.sh
+	@if command -v python3 >/dev/null; then scripts/check-layout.py $(OBJ); \
+	else echo "check-layout: skipped (needs python3; make check installs it)"; fi
 
 check-integration: all
 	tests/run.sh integration
 
 # --- install -----------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)/hull
-	install -m 0755 -s $(O)/hull $(DESTDIR)$(PREFIX)/bin/hull
-	$(if $(wildcard $(O)/hull-image),install -m 0755 $(O)/hull-image $(DESTDIR)$(PREFIX)/bin/hull-image)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)/hull
+	install -m 0755 -s $(O)/hull $(DESTDIR)$(bindir)/hull
+	$(if $(wildcard $(O)/hull-image),install -m 0755 $(O)/hull-image $(DESTDIR)$(bindir)/hull-image)
 	install -m 0644 $(O)/libhull.a $(DESTDIR)$(libdir)/libhull.a
 	$(if $(wildcard $(O)/libhull.so),install -m 0755 $(O)/libhull.so $(DESTDIR)$(libdir)/libhull.so.0 && ln -sf libhull.so.0 $(DESTDIR)$(libdir)/libhull.so)
 	install -m 0644 src/libhull/hull.h $(DESTDIR)$(includedir)/hull/hull.h
@@ -166,7 +184,7 @@ install: all
 	for p in man/*.[0-9]; do s=$${p##*.}; install -d $(DESTDIR)$(mandir)/man$$s; install -m 0644 $$p $(DESTDIR)$(mandir)/man$$s/; done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/hull $(DESTDIR)$(PREFIX)/bin/hull-image $(DESTDIR)$(libdir)/libhull.* \
+	rm -f $(DESTDIR)$(bindir)/hull $(DESTDIR)$(bindir)/hull-image $(DESTDIR)$(libdir)/libhull.* \
 		$(DESTDIR)$(libdir)/pkgconfig/hull.pc
 	rm -rf $(DESTDIR)$(includedir)/hull
 
@@ -177,7 +195,7 @@ distclean: clean
 	rm -f config.mk config.log config.status configure
 	rm -rf autom4te.cache
 
-.PHONY: all check check-unit check-integration unit-tests install uninstall clean distclean
+.PHONY: all check check-unit check-docs check-integration unit-tests install uninstall clean distclean
 
 # Targets contributed by individual areas (VM tests, daemons, bench, demo, fuzz).
 -include $(sort $(wildcard mk/*.mk))

@@ -20,8 +20,8 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -Isrc -D_GNU_SOURCE= -DHULL_VERSION=\"$(VERSION
 	-Wall -Wno-unused-parameter $(if $(filter yes,$(HAVE_MNL)),-DHULL_HAVE_MNL=1) $(FUZZ_SAN)
 FUZZ_LIBS := -lseccomp -lcap -lyajl $(if $(filter yes,$(HAVE_MNL)),-lmnl)
 
-# libhull (+ the argv parser) instrumented for coverage, once for every target.
-FUZZ_LIB_SRCS := $(LIBHULL_SRCS) src/cli/args.c
+# libhull (with src/common: the argv parser) instrumented for coverage, once for every target.
+FUZZ_LIB_SRCS := $(LIBHULL_SRCS)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/%.o)
 
 $(FUZZ_DIR)/%.o: %.c

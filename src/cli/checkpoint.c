@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 #include "criu_opts.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <sys/stat.h>

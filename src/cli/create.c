@@ -1,7 +1,7 @@
 /* create.c - the `hull create` command (and the create flags `run` shares). */
 #define _GNU_SOURCE
 #include "lifecycle.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* exec.c - the `hull exec` command: run a new process inside a running container. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <limits.h>

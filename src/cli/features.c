@@ -1,7 +1,7 @@
 /* features.c - the `hull features` command: print the OCI features document. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 int cmd_features(const struct cli_command *cmd, int argc, char **argv, struct hull_global_opts *g)
 {

@@ -1,7 +1,7 @@
 /* main.c - hull's global flags, the command table and dispatch (runc's command line). */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,24 +14,24 @@
 #define HULL_COMMIT "unknown"
 #endif
 
-static const struct cli_command commands[] = {
-	{ "checkpoint", cmd_checkpoint, "[command options] <container-id>", "checkpoint a running container", NULL },
-	{ "create", cmd_create, "[command options] <container-id>", "create a container", NULL },
-	{ "delete", cmd_delete, "[command options] <container-id>", "delete any resources held by the container", NULL },
-	{ "events", cmd_events, "[command options] <container-id>", "display container events such as OOM notifications, cpu, memory, and IO usage statistics", NULL },
-	{ "exec", cmd_exec, "[command options] <container-id> <command> [command options]", "execute new process inside the container", NULL },
-	{ "features", cmd_features, "", "show the enabled features", NULL },
-	{ "kill", cmd_kill, "[command options] <container-id> [signal]", "kill sends the specified signal (default: SIGTERM) to the container's init process", NULL },
-	{ "list", cmd_list, "[command options]", "lists containers started by hull with the given root", NULL },
-	{ "pause", cmd_pause, "<container-id>", "pause suspends all processes inside the container", NULL },
-	{ "ps", cmd_ps, "[command options] <container-id> [ps options]", "ps displays the processes running inside a container", NULL },
-	{ "restore", cmd_restore, "[command options] <container-id>", "restore a container from a previous checkpoint", NULL },
-	{ "resume", cmd_resume, "<container-id>", "resumes all processes that have been previously paused", NULL },
-	{ "run", cmd_run, "[command options] <container-id>", "create and run a container", NULL },
-	{ "spec", cmd_spec, "[command options]", "create a new specification file", NULL },
-	{ "start", cmd_start, "<container-id>", "executes the user defined process in a created container", NULL },
-	{ "state", cmd_state, "<container-id>", "output the state of a container", NULL },
-	{ "update", cmd_update, "[command options] <container-id>", "update container resource constraints", NULL },
+static const struct cli_entry commands[] = {
+	{ { "checkpoint", "[command options] <container-id>", "checkpoint a running container", NULL, NULL, NULL }, cmd_checkpoint },
+	{ { "create", "[command options] <container-id>", "create a container", NULL, NULL, NULL }, cmd_create },
+	{ { "delete", "[command options] <container-id>", "delete any resources held by the container", NULL, NULL, NULL }, cmd_delete },
+	{ { "events", "[command options] <container-id>", "display container events such as OOM notifications, cpu, memory, and IO usage statistics", NULL, NULL, NULL }, cmd_events },
+	{ { "exec", "[command options] <container-id> <command> [command options]", "execute new process inside the container", NULL, NULL, NULL }, cmd_exec },
+	{ { "features", "", "show the enabled features", NULL, NULL, NULL }, cmd_features },
+	{ { "kill", "[command options] <container-id> [signal]", "kill sends the specified signal (default: SIGTERM) to the container's init process", NULL, NULL, NULL }, cmd_kill },
+	{ { "list", "[command options]", "lists containers started by hull with the given root", NULL, NULL, NULL }, cmd_list },
+	{ { "pause", "<container-id>", "pause suspends all processes inside the container", NULL, NULL, NULL }, cmd_pause },
+	{ { "ps", "[command options] <container-id> [ps options]", "ps displays the processes running inside a container", NULL, NULL, NULL }, cmd_ps },
+	{ { "restore", "[command options] <container-id>", "restore a container from a previous checkpoint", NULL, NULL, NULL }, cmd_restore },
+	{ { "resume", "<container-id>", "resumes all processes that have been previously paused", NULL, NULL, NULL }, cmd_resume },
+	{ { "run", "[command options] <container-id>", "create and run a container", NULL, NULL, NULL }, cmd_run },
+	{ { "spec", "[command options]", "create a new specification file", NULL, NULL, NULL }, cmd_spec },
+	{ { "start", "<container-id>", "executes the user defined process in a created container", NULL, NULL, NULL }, cmd_start },
+	{ { "state", "<container-id>", "output the state of a container", NULL, NULL, NULL }, cmd_state },
+	{ { "update", "[command options] <container-id>", "update container resource constraints", NULL, NULL, NULL }, cmd_update },
 };
 
 static void print_version(void)
@@ -48,7 +48,7 @@ static void print_main_help(void)
 	       "VERSION:\n   %s\n\nCOMMANDS:\n",
 	       HULL_VERSION);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("   %-12s %s\n", commands[i].name, commands[i].summary);
+		printf("   %-12s %s\n", commands[i].cmd.name, commands[i].cmd.summary);
 	printf("   %-12s %s\n", "image", "pull, unpack and run OCI images (hull-image)");
 	printf("   %-12s %s\n", "help, h", "shows a list of commands or help for one command");
 	printf("\nGLOBAL OPTIONS:\n"
@@ -64,10 +64,10 @@ static void print_main_help(void)
 	       "   --version, -v                    print the version\n");
 }
 
-static const struct cli_command *find_command(const char *name)
+static const struct cli_entry *find_command(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(commands[i].name, name) == 0)
+		if (strcmp(commands[i].cmd.name, name) == 0)
 			return &commands[i];
 	return NULL;
 }
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 		{ "version", 'v', CLI_BOOL, &f.version, "print the version", NULL, false },
 		{ NULL, 0, 0, NULL, NULL, NULL, false },
 	};
-	static const struct cli_command main_cmd = { "", NULL, "", "", NULL };
+	static const struct cli_command main_cmd = { "", "", "", NULL, NULL, NULL };
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -198,16 +198,16 @@ int main(int argc, char **argv)
 	if (strcmp(name, "image") == 0)
 		return exec_image_helper(argc - i, argv + i);
 	if (strcmp(name, "help") == 0 || strcmp(name, "h") == 0) {
-		const struct cli_command *c = i + 1 < argc ? find_command(argv[i + 1]) : NULL;
+		const struct cli_entry *c = i + 1 < argc ? find_command(argv[i + 1]) : NULL;
 		if (!c) {
 			print_main_help();
 			return 0;
 		}
-		char *help_argv[] = { (char *)c->name, (char *)"--help", NULL };
+		char *help_argv[] = { (char *)c->cmd.name, (char *)"--help", NULL };
 		struct hull_global_opts g = { 0 };
-		return c->run(c, 2, help_argv, &g) == 0 ? 0 : 1;
+		return c->run(&c->cmd, 2, help_argv, &g) == 0 ? 0 : 1;
 	}
-	const struct cli_command *cmd = find_command(name);
+	const struct cli_entry *cmd = find_command(name);
 	_cleanup_free_ char *root = NULL;
 	struct hull_global_opts g = { 0 };
 	if (apply_globals(&f, &g, &root) != 0)
@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 		return r;
 	}
 	hull_trace("%s: hull %s started, pid %d", name, HULL_VERSION, (int)getpid());
-	int r = cmd->run(cmd, argc - i, argv + i, &g);
+	int r = cmd->run(&cmd->cmd, argc - i, argv + i, &g);
 	hull_log_close();
 	return r;
 }

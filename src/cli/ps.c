@@ -1,6 +1,6 @@
 /* ps.c - the `hull ps` command: the container's processes, as host `ps` rows or a JSON pid list. */
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 
 /* CVE-2019-5736: the container init (create, run) and an exec'd process run hull's
  * code until their execve, visible to the container as /proc/PID/exe. Re-executing
- * from a sealed view first (exec_seal.c) means that link can only ever name an
+ * from a sealed view first (security/sealed_binary.c) means that link can only ever name an
  * unwritable binary. If none can be made hull goes on: those processes are non-dumpable too. */
 void cli_reexec_sealed(const char *command)
 {

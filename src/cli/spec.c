@@ -1,7 +1,7 @@
 /* spec.c - the `hull spec` command: write a default config.json into a bundle. */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

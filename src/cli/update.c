@@ -1,6 +1,6 @@
 /* update.c - the `hull update` command: change a running container's resource limits. */
 #include "cli.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* auth.c - credentials from auth.json / docker config.json, WWW-Authenticate parsing, token answers. */
 #include "auth.h"
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>

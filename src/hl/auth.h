@@ -2,7 +2,7 @@
 #ifndef HULL_HL_AUTH_H
 #define HULL_HL_AUTH_H
 
-#include "../libhull/hull.h"
+#include "libhull/hull.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * {"ServerURL","Username","Secret"} on stdout (docker-credential-helpers protocol). */
 #include "auth.h"
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

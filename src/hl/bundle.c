@@ -3,8 +3,8 @@
  * WorkingDir, User and annotations, then the user's overrides from `image run`. */
 #include "bundle_user.h"
 #include "unpack.h"
-#include "../libhull/json.h"
-#include "../libhull/util.h"
+#include "common/json.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

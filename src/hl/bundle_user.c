@@ -2,7 +2,8 @@
  * image's own /etc/passwd and /etc/group (read inside the rootfs, never the host's). */
 #include "bundle_user.h"
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/passwd.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,53 +24,18 @@ static char *read_db(int rootfd, const char *path)
 	return buf;
 }
 
-static bool parse_id(const char *s, unsigned *out)
-{
-	if (*s == '\0')
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*end || errno || v > UINT_MAX - 1)
-		return false;
-	*out = (unsigned)v;
-	return true;
-}
-
-/* Split a colon-separated line into at most n fields (in place). */
-static int fields(char *line, char **f, int n)
-{
-	int k = 0;
-	f[k++] = line;
-	for (char *p = line; *p && k < n; p++)
-		if (*p == ':') {
-			*p = '\0';
-			f[k++] = p + 1;
-		}
-	return k;
-}
-
-/* passwd: name:pw:uid:gid:gecos:home:shell; match by name, or by uid when name is NULL. */
+/* passwd: match by name, or by uid when name is NULL. */
 static bool find_passwd(const char *db, const char *name, unsigned uid, struct hl_user *u)
 {
-	if (db == NULL)
+	struct hull_passwd pw = { 0 };
+	if (!hull_passwd_find(db, name, uid, &pw))
 		return false;
-	_cleanup_free_ char *copy = xstrdup(db);
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
-		unsigned pu, pg;
-		if (fields(line, f, 7) < 4 || !parse_id(f[2], &pu) || !parse_id(f[3], &pg))
-			continue;
-		if (name ? strcmp(f[0], name) != 0 : pu != uid)
-			continue;
-		u->uid = pu;
-		u->gid = pg;
-		free(u->name);
-		u->name = xstrdup(f[0]);
-		return true;
-	}
-	return false;
+	u->uid = pw.uid;
+	u->gid = pw.gid;
+	free(u->name);
+	u->name = pw.name;
+	free(pw.home);
+	return true;
 }
 
 static bool find_group(const char *db, const char *name, unsigned *gid)
@@ -81,7 +47,7 @@ static bool find_group(const char *db, const char *name, unsigned *gid)
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[4];
 		unsigned g;
-		if (fields(line, f, 4) >= 3 && parse_id(f[2], &g) && strcmp(f[0], name) == 0) {
+		if (hull_db_fields(line, f, 4) >= 3 && hull_db_id(f[2], &g) && strcmp(f[0], name) == 0) {
 			*gid = g;
 			return true;
 		}
@@ -99,7 +65,7 @@ static void member_groups(const char *db, const char *name, struct hl_user *u)
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[4];
 		unsigned g;
-		if (fields(line, f, 4) < 4 || !parse_id(f[2], &g))
+		if (hull_db_fields(line, f, 4) < 4 || !hull_db_id(f[2], &g))
 			continue;
 		char *msave = NULL;
 		for (char *m = strtok_r(f[3], ",", &msave); m; m = strtok_r(NULL, ",", &msave))
@@ -122,7 +88,7 @@ int hl_user_resolve(int rootfd, const char *spec, struct hl_user *u, struct hull
 	_cleanup_free_ char *passwd = read_db(rootfd, "etc/passwd");
 	_cleanup_free_ char *group = read_db(rootfd, "etc/group");
 	unsigned id;
-	if (parse_id(copy, &id)) {
+	if (hull_db_id(copy, &id)) {
 		/* A numeric uid needs no passwd entry; with one, its gid and groups apply. */
 		if (!find_passwd(passwd, NULL, id, u)) {
 			u->uid = id;
@@ -132,7 +98,7 @@ int hl_user_resolve(int rootfd, const char *spec, struct hl_user *u, struct hull
 		return hull_fail(err, ENOENT, "user \"%s\": no such user in the image's /etc/passwd", copy);
 	}
 	if (grp && *grp) {
-		if (!parse_id(grp, &u->gid) && !find_group(group, grp, &u->gid))
+		if (!hull_db_id(grp, &u->gid) && !find_group(group, grp, &u->gid))
 			return hull_fail(err, ENOENT, "group \"%s\": no such group in the image's /etc/group", grp);
 	} else {
 		member_groups(group, u->name, u);
@@ -143,14 +109,8 @@ int hl_user_resolve(int rootfd, const char *spec, struct hl_user *u, struct hull
 char *hl_user_home(int rootfd, unsigned uid)
 {
 	_cleanup_free_ char *passwd = read_db(rootfd, "etc/passwd");
-	if (passwd == NULL)
-		return NULL;
-	char *save = NULL;
-	for (char *line = strtok_r(passwd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
-		unsigned pu;
-		if (fields(line, f, 7) >= 6 && parse_id(f[2], &pu) && pu == uid && *f[5])
-			return xstrdup(f[5]);
-	}
-	return NULL;
+	struct hull_passwd pw = { 0 };
+	char *home = hull_passwd_find(passwd, NULL, uid, &pw) && *pw.home ? xstrdup(pw.home) : NULL;
+	hull_passwd_clear(&pw);
+	return home;
 }

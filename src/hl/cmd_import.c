@@ -1,7 +1,7 @@
 /* cmd_import.c - `hull image import`: an OCI layout dir, an oci-archive tar or a `docker save` tar into the store. */
 #include "hl.h"
 #include "ref.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <dirent.h>

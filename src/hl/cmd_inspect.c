@@ -1,6 +1,6 @@
 /* cmd_inspect.c - `hull image inspect`: the stored manifest and config as one JSON document. */
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 int hl_cmd_inspect(const struct cli_command *cmd, int argc, char **argv, struct hl_globals *g)
 {

@@ -1,6 +1,6 @@
 /* cmd_ls.c - `hull image ls`: the named images of the store, as a table or JSON. */
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <yajl/yajl_gen.h>
 

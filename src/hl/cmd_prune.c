@@ -1,7 +1,7 @@
 /* cmd_prune.c - `hull image prune`: remove blobs no name in index.json reaches. */
 #include "hl.h"
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 int hl_cmd_prune(const struct cli_command *cmd, int argc, char **argv, struct hl_globals *g)
 {

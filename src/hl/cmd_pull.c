@@ -1,6 +1,6 @@
 /* cmd_pull.c - `hull image pull`: resolve a reference, choose a platform, fetch verified blobs, name the image. */
 #include "registry.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 
@@ -96,30 +96,29 @@ static int fetch_image(struct hl_registry *reg, const struct hl_store *s, const 
 	return hl_store_put_blob(s, p->digest, p->manifest, p->len, err);
 }
 
-static int do_pull(const char *refs, struct hl_globals *g, const struct hl_registry_opts *o, const char *platform,
-		   bool quiet)
+int hl_pull(const char *store_dir, const char *refs, const struct hl_registry_opts *o, const char *platform, bool quiet,
+	    char **digest, struct hull_error *err)
 {
-	struct hull_error err = { 0 };
 	struct hl_ref ref;
 	struct hl_platform plat;
-	if (hl_ref_parse(refs, &ref, &err) < 0)
-		return cli_fail(&err);
-	if (platform ? hl_platform_parse(platform, &plat, &err) < 0 : (hl_platform_host(&plat), 0)) {
+	if (hl_ref_parse(refs, &ref, err) < 0)
+		return -1;
+	if (platform ? hl_platform_parse(platform, &plat, err) < 0 : (hl_platform_host(&plat), 0)) {
 		hl_ref_free(&ref);
-		return cli_fail(&err);
+		return -1;
 	}
 	struct hl_store *s = NULL;
 	struct hl_registry *reg = NULL;
 	struct pulled p = { 0 };
 	struct hl_progress *pg = hl_progress_new(quiet);
 	_cleanup_free_ char *name = hl_ref_string(&ref);
-	int r = hl_store_open(g->store, true, &s, &err);
-	int lock = r < 0 ? -1 : hl_store_lock(s, false, &err); /* keeps prune out while blobs are unnamed */
-	if (lock >= 0 && (r = hl_registry_open(&ref, o, &reg, &err)) == 0) {
+	int r = hl_store_open(store_dir, true, &s, err);
+	int lock = r < 0 ? -1 : hl_store_lock(s, false, err); /* keeps prune out while blobs are unnamed */
+	if (lock >= 0 && (r = hl_registry_open(&ref, o, &reg, err)) == 0) {
 		hl_progress_line(pg, "pulling %s", name);
-		r = resolve_manifest(reg, s, &ref, &plat, &p, &err);
+		r = resolve_manifest(reg, s, &ref, &plat, &p, err);
 		if (r == 0)
-			r = fetch_image(reg, s, &p, &plat, pg, &err);
+			r = fetch_image(reg, s, &p, &plat, pg, err);
 	}
 	if (lock >= 0)
 		close(lock);
@@ -127,18 +126,19 @@ static int do_pull(const char *refs, struct hl_globals *g, const struct hl_regis
 		r = -1;
 	if (r == 0) {
 		struct hl_store_ref sr = { name, { p.media_type, p.digest, (int64_t)p.len }, p.index_digest };
-		r = hl_store_set_ref(s, &sr, &err);
+		r = hl_store_set_ref(s, &sr, err);
 	}
 	if (r == 0) {
 		hl_progress_line(pg, "stored %s", name);
-		printf("%s\n", p.digest);
+		if (digest)
+			*digest = xstrdup(p.digest);
 	}
 	pulled_clear(&p);
 	hl_progress_free(pg);
 	hl_registry_close(reg);
 	hl_store_close(s);
 	hl_ref_free(&ref);
-	return r < 0 ? cli_fail(&err) : 0;
+	return r < 0 ? -1 : 0;
 }
 
 int hl_cmd_pull(const struct cli_command *cmd, int argc, char **argv, struct hl_globals *g)
@@ -163,7 +163,12 @@ int hl_cmd_pull(const struct cli_command *cmd, int argc, char **argv, struct hl_
 		free(a.pos);
 		return 1;
 	}
-	r = do_pull(a.pos[0], g, &o, platform, quiet);
+	struct hull_error err = { 0 };
+	_cleanup_free_ char *digest = NULL;
+	r = hl_pull(g->store, a.pos[0], &o, platform, quiet, &digest, &err);
 	free(a.pos);
-	return r;
+	if (r < 0)
+		return cli_fail(&err);
+	printf("%s\n", digest);
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* cmd_rm.c - `hull image rm`: drop names from index.json (blobs go with `prune`). */
 #include "hl.h"
 #include "ref.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 /* The stored name for what the user typed: exact, normalised, or the name of an id prefix. */
 static char *stored_name(const struct hl_store *s, const char *arg)

@@ -1,8 +1,9 @@
 /* cmd_run.c - `hull image run`: image -> bundle in <store>/containers/<id> (an overlay of the
  * cached layer snapshots by default) -> libhull's hull_run(). Exit status as runc's (the
  * workload's, 128+N when killed by signal N); --rm removes container, bundle and overlay. */
+#include "registry.h"
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,21 +75,13 @@ static int load_or_pull(struct hl_globals *g, const struct hl_store *s, const ch
 	if (err->errnum != ENOENT)
 		return -1;
 	hull_error_clear(err);
-	char *argv[] = { "pull", (char *)ref, NULL };
-	struct cli_command c = { "pull", NULL, "REF", "pull", NULL };
 	/* Pull progress goes to stderr (as docker run's): stdout belongs to the workload. */
-	fflush(stdout);
-	int saved = dup(1);
-	if (saved >= 0)
-		dup2(2, 1);
-	int pr = hl_cmd_pull(&c, 2, argv, g);
-	fflush(stdout);
-	if (saved >= 0) {
-		dup2(saved, 1);
-		close(saved);
-	}
-	if (pr != 0)
+	struct hl_registry_opts o = { .tls_verify = true, .parallel = 3 };
+	struct hull_error pe = { 0 };
+	if (hl_pull(g->store, ref, &o, NULL, false, NULL, &pe) < 0) {
+		cli_fail(&pe);
 		return hull_fail(err, ENOENT, "image %s: not in the store and the pull failed", ref);
+	}
 	return hl_image_load(s, ref, img, err);
 }
 

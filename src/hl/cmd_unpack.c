@@ -3,7 +3,7 @@
  * cached layer snapshots there instead (DIR/upper and DIR/work hold the writable layer;
  * `umount DIR/rootfs` before removing DIR). */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <sys/mount.h>

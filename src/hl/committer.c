@@ -1,7 +1,7 @@
 /* committer.c - commits verified blobs (fsync + rename) on a worker thread, so the download loop
  * never stalls on the disk: one fsync per blob, one directory fsync per batch. */
 #include "registry.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <pthread.h>

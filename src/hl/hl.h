@@ -2,11 +2,14 @@
 #ifndef HULL_HL_H
 #define HULL_HL_H
 
-#include "../cli/cli.h"
-#include "../libhull/hull.h"
+#include "common/args.h"
+#include "libhull/hull.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* ---- global options of hull-image ------------------------------------------ */
 struct hl_globals {

@@ -1,6 +1,6 @@
 /* image.c - parsed images: manifest and config documents, platform matching in indexes. */
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>

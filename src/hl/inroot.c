@@ -1,8 +1,10 @@
 /* inroot.c - open a path inside a directory tree as if it were the root: openat2 with
- * RESOLVE_IN_ROOT where the kernel has it, the same resolution done by hand elsewhere.
+ * RESOLVE_IN_ROOT where the kernel has it (common/inroot.c), the same resolution done
+ * by hand elsewhere.
  * Used for every parent directory the layer applier writes into. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/inroot.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,21 +119,13 @@ int hl_open_in_root(int rootfd, const char *path, int flags)
 	static int no_openat2 = -1;
 	if (no_openat2 < 0)
 		no_openat2 = getenv("HULL_IMAGE_NO_OPENAT2") != NULL;
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
 	if (path == NULL || *path == '\0')
 		path = ".";
-	for (int i = 0; i < 16 && !no_openat2; i++) {
-		long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN) {
-			if (fd < 0 && errno == ENOSYS) {
-				no_openat2 = 1;
-				break;
-			}
-			return (int)fd;
-		}
+	if (!no_openat2) {
+		int fd = hull_openat_in_root_ex(rootfd, path, flags, RESOLVE_NO_XDEV);
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		no_openat2 = 1;
 	}
 	return resolve_slow(rootfd, path, flags);
 }

@@ -5,7 +5,7 @@
  * this or an earlier layer) all resolve inside the root, and the last component is
  * handled with *at() calls that never follow it. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <dirent.h>
 #include <errno.h>

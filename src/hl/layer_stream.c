@@ -8,7 +8,7 @@
  * longer half: -25% for a 5-layer image). Without a thread (pthread_create failed) the
  * consumer decodes into the ring itself. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -3,7 +3,7 @@
  * runc, leaves lo down in a netns it creates). No extra process, no hook, nothing to clean up:
  * the namespace goes away with the last process in it. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <net/if.h>

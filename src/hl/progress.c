@@ -1,6 +1,6 @@
 /* progress.c - pull progress: one updating line per layer on a TTY, plain lines otherwise, nothing when quiet. */
 #include "registry.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <stdarg.h>
 #include <time.h>

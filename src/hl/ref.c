@@ -1,7 +1,7 @@
 /* ref.c - image reference parsing and normalisation (`alpine` -> `docker.io/library/alpine:latest`). */
 #include "ref.h"
 #include "hl.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <errno.h>

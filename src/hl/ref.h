@@ -2,7 +2,7 @@
 #ifndef HULL_HL_REF_H
 #define HULL_HL_REF_H
 
-#include "../libhull/hull.h"
+#include "libhull/hull.h"
 
 struct hl_ref {
 	char *domain; /* "docker.io", "localhost:5000" */

@@ -1,7 +1,7 @@
 /* registry.c - OCI distribution API v2 over libcurl: auth challenges, manifests, verified parallel blob downloads. */
 #include "registry.h"
 #include "auth.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

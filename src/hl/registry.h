@@ -36,6 +36,12 @@ void hl_committer_push(struct hl_committer *c, char *tmp, const char *digest);
 int hl_committer_finish(struct hl_committer *c, struct hull_error *err);
 
 /* progress.c */
+/* The whole of `hull image pull` but the output: resolve ref (for platform, NULL: this
+ * host's) at its registry, fetch what the store lacks, name it; progress on stderr
+ * unless quiet. *digest (if asked): the stored manifest's digest, to free. */
+int hl_pull(const char *store_dir, const char *ref, const struct hl_registry_opts *o, const char *platform, bool quiet,
+	    char **digest, struct hull_error *err);
+
 struct hl_progress *hl_progress_new(bool quiet);
 void hl_progress_free(struct hl_progress *p);
 void hl_progress_update(struct hl_progress *p, size_t idx, const char *digest, uint64_t done, uint64_t total);

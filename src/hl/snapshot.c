@@ -6,7 +6,7 @@
  * namespace of a child process) so symlinked parents from lower layers resolve as in the
  * final image and deletions become the kernel's own whiteouts and opaque directories. */
 #include "unpack.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* store.c - the content store: an OCI image layout with atomic writes, a lock and mark-and-sweep GC. */
 #include "hl.h"
 #include "ref.h"
-#include "../libhull/util.h"
+#include "common/util.h"
 
 #include <dirent.h>
 #include <errno.h>

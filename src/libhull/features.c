@@ -4,11 +4,11 @@
  * when a feature lands (or turns out not to work). Consumers act on them: containerd
  * refuses idmapped mounts unless mountExtensions.idmap.enabled, CRI looks for "rro". */
 #define _GNU_SOURCE
-#include "caps.h"
-#include "json.h"
-#include "netdev.h"
-#include "seccomp.h"
-#include "util.h"
+#include "libhull/security/caps.h"
+#include "common/json.h"
+#include "libhull/ns/netdev.h"
+#include "libhull/security/seccomp.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <seccomp.h>
@@ -64,25 +64,6 @@ static const struct {
 static const char *const feature_unsafe_annotations[] = { NULL };
 
 /* ------------------------------------------------------------------------------------ */
-
-static const char *const seccomp_actions[] = { "SCMP_ACT_ALLOW",	      "SCMP_ACT_ERRNO",	    "SCMP_ACT_KILL",
-					       "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-					       "SCMP_ACT_NOTIFY",	      "SCMP_ACT_TRACE",	    "SCMP_ACT_TRAP",
-					       NULL };
-static const char *const seccomp_ops[] = { "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",	"SCMP_CMP_LE",
-					   "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL };
-static const char *const seccomp_archs[] = {
-	"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",	   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	 "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",	    "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-	"SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC",	    "SCMP_ARCH_PPC64",	 "SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_RISCV64", "SCMP_ARCH_S390",	   "SCMP_ARCH_S390X",	    "SCMP_ARCH_SH",	 "SCMP_ARCH_SHEB",
-	"SCMP_ARCH_X32",     "SCMP_ARCH_X86",	   "SCMP_ARCH_X86_64",	    NULL
-};
-/* The filter flags seccomp.c can apply; supportedFlags lists those this kernel has
- * (hull loads the BPF itself, so libseccomp's own flag support does not matter). */
-static const char *const seccomp_known_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-						   "SECCOMP_FILTER_FLAG_LOG",
-						   "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
 
 static bool feature_on(const char *name)
 {
@@ -146,23 +127,25 @@ static void gen_seccomp(yajl_gen g)
 		/* Actions this kernel can carry out; operators are all libseccomp's. */
 		hull_jgen_key(g, "actions");
 		yajl_gen_array_open(g);
-		for (size_t i = 0; seccomp_actions[i]; i++)
-			if (hull_seccomp_action_supported(seccomp_actions[i]))
-				hull_jgen_str(g, seccomp_actions[i]);
+		for (size_t i = 0; hull_seccomp_actions[i]; i++)
+			if (hull_seccomp_action_supported(hull_seccomp_actions[i]))
+				hull_jgen_str(g, hull_seccomp_actions[i]);
 		yajl_gen_array_close(g);
-		hull_jgen_kstrv(g, "operators", seccomp_ops);
+		hull_jgen_kstrv(g, "operators", hull_seccomp_ops);
 		hull_jgen_key(g, "archs");
 		yajl_gen_array_open(g);
-		for (size_t i = 0; seccomp_archs[i]; i++)
-			if (arch_known(seccomp_archs[i]))
-				hull_jgen_str(g, seccomp_archs[i]);
+		for (size_t i = 0; hull_seccomp_archs[i]; i++)
+			if (arch_known(hull_seccomp_archs[i]))
+				hull_jgen_str(g, hull_seccomp_archs[i]);
 		yajl_gen_array_close(g);
-		hull_jgen_kstrv(g, "knownFlags", seccomp_known_flags);
+		hull_jgen_kstrv(g, "knownFlags", hull_seccomp_flags);
+		/* Those this kernel has (hull loads the BPF itself, so libseccomp's own flag
+		 * support does not matter). */
 		hull_jgen_key(g, "supportedFlags");
 		yajl_gen_array_open(g);
-		for (size_t i = 0; seccomp_known_flags[i]; i++)
-			if (hull_seccomp_flag_supported(seccomp_known_flags[i]))
-				hull_jgen_str(g, seccomp_known_flags[i]);
+		for (size_t i = 0; hull_seccomp_flags[i]; i++)
+			if (hull_seccomp_flag_supported(hull_seccomp_flags[i]))
+				hull_jgen_str(g, hull_seccomp_flags[i]);
 		yajl_gen_array_close(g);
 	}
 	yajl_gen_map_close(g);

@@ -105,7 +105,7 @@ int hull_spec_validate_file(const char *path, struct hull_error *err);
 /* The OCI features JSON (indented), reflecting what this build implements. Caller frees. */
 char *hull_features_json(void);
 
-/* ---- container lifecycle (container.c) ------------------------------------- */
+/* ---- container lifecycle (container/create.c, lifecycle.c) ---------------------------------- */
 
 struct hull_create_opts {
 	const char *bundle;         /* absolute; NULL = current directory */
@@ -166,7 +166,7 @@ void hull_list_free(struct hull_list_entry *entries, size_t n);
 /* Signal name or number ("9", "KILL", "SIGKILL", any case) -> number; -1 if unknown. */
 int hull_signal_parse(const char *s);
 
-/* ---- cgroup-backed operations: pause, resume, update, events, ps (container_cgroup.c) ---- */
+/* ---- cgroup-backed operations: pause, resume, update, events, ps (container/cgroup_ops.c) ---- */
 
 /* Freeze / thaw every process of a running (resp. paused) container. Errors in runc's
  * words: "container not running", "container not paused". */
@@ -187,7 +187,7 @@ int hull_events(const struct hull_global_opts *g, const char *id, bool stats_onl
 int hull_ps_pids(const struct hull_global_opts *g, const char *id, pid_t **pids, size_t *n,
 		 struct hull_error *err);
 
-/* ---- exec: a new process in a running container (container_exec.c) ---------- */
+/* ---- exec: a new process in a running container (exec/exec.c) ---------- */
 
 struct hull_exec_opts {
 	/* --process: an OCI Process JSON file used as-is; the overrides below (args .. caps)

@@ -1,11 +1,13 @@
-/* fuzz_args.c - libFuzzer target: the argv parser (cli_parse, src/cli/args.c).
+/* fuzz_args.c - libFuzzer target: the argv parser (cli_parse, src/common/args.c).
  *
  * The input is split at NUL bytes into argv[1..]; the first byte picks stop_after
  * (as `exec` and `ps` use it). The option table has every kind of option, with short
  * names, so long/short/`=value`/separate value/`--` paths are all reachable. */
-#include "cli/cli.h"
+#include "common/args.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "hidden", 0, CLI_BOOL, &b, "hidden", NULL, true },
 		{ NULL, 0, CLI_BOOL, NULL, NULL, NULL, false },
 	};
-	static const struct cli_command cmd = { "fuzz", NULL, "[command options] <container-id>", "fuzz", "fuzz" };
+	static const struct cli_command cmd = { "fuzz", "[command options] <container-id>", "fuzz", "fuzz", NULL, NULL };
 	struct cli_args a = { 0 };
 	if (cli_parse(&cmd, argc, argv, opts, stop_after, &a) == CLI_OK) {
 		for (int i = 0; i < a.n; i++)

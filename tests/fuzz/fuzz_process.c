@@ -1,6 +1,6 @@
 /* fuzz_process.c - libFuzzer target: the process JSON of `hull exec --process FILE`
- * (hull_spec_parse_process, spec_process.c), also the "process" object of config.json. */
-#include "libhull/spec.h"
+ * (hull_spec_parse_process, spec/process.c), also the "process" object of config.json. */
+#include "libhull/spec/spec.h"
 
 #include <stdint.h>
 

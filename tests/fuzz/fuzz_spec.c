@@ -1,5 +1,5 @@
 /* fuzz_spec.c - libFuzzer target: config.json, process.json and resources.json parsing. */
-#include "libhull/spec.h"
+#include "libhull/spec/spec.h"
 
 #include <stdint.h>
 

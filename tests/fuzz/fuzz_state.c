@@ -4,7 +4,7 @@
  * hostile root dir) can change it: loading must fail cleanly, never crash or leak.
  * Each input is written to <tmp>/c/state.json next to a valid config.json, then loaded
  * the way every hull command does. */
-#include "libhull/state.h"
+#include "libhull/container/state.h"
 
 #include <fcntl.h>
 #include <stdint.h>

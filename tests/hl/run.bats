@@ -229,3 +229,14 @@ no_leftovers() {
 	"$HL" --store "$W/S" ls | grep -q "127.0.0.1:$REG_A_PORT/test/bb"
 	no_leftovers
 }
+
+@test "image --help lists the commands; a command's help names it as hull image CMD" {
+	run "$HL" --help
+	[ "$status" -eq 0 ]
+	for c in pull ls rm inspect import unpack run prune; do
+		grep -Eq "^   $c " <<<"$output" || { echo "no $c in: $output"; return 1; }
+	done
+	run "$HL" pull --help
+	[ "$status" -eq 0 ]
+	grep -q "^   hull image pull \[options\] REF" <<<"$output"
+}

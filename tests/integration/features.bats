@@ -33,7 +33,7 @@
 # | ridmap, notmpcopyup                     | missing)         |                                                |
 # | mountOptions iversion, noiversion       | dropped (were    | this test: fsconfig refuses them on tmpfs      |
 # |                                         | listed: false)   | (runc sets MS_I_VERSION; a compat gap left for |
-# |                                         |                  | mount_options.c)                               |
+# |                                         |                  | mount/options.c)                               |
 
 load ../lib/helpers
 load ../lib/suite-hooks

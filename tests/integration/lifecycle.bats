@@ -479,6 +479,40 @@ setup_file() {
 	[[ "$output" != *"_ses.$id-nk" ]]
 }
 
+# A host whose kernel or LSM refuses session keyrings with EPERM: hull (like a container
+# manager under such a policy) runs under a seccomp filter answering keyctl with EPERM.
+# The init carried on without a keyring; exec must carry on the same way (it used to fail
+# with "join a new session keyring: Operation not permitted": process/child.c).
+@test "a host refusing session keyrings (EPERM): create, start and exec carry on" {
+	command -v gcc >/dev/null || skip "needs gcc"
+	[ -e /usr/include/seccomp.h ] || skip "needs libseccomp-dev"
+	cat >"$BATS_TEST_TMPDIR/nokeyring.c" <<'C'
+#include <errno.h>
+#include <seccomp.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(keyctl), 0) < 0 || seccomp_load(ctx) < 0)
+		return 125;
+	execv(argv[1], argv + 1);
+	return 126;
+}
+C
+	gcc -o "$BATS_TEST_TMPDIR/nokeyring" "$BATS_TEST_TMPDIR/nokeyring.c" -lseccomp
+	local id nk=$BATS_TEST_TMPDIR/nokeyring
+	id=$(hull_id nokeys)
+	set_args sleep 100
+	(cd "$BUNDLE" && "$nk" "$HULL" --root "$HULL_ROOT" create "$id" </dev/null)
+	"$nk" "$HULL" --root "$HULL_ROOT" start "$id"
+	run "$nk" "$HULL" --root "$HULL_ROOT" exec "$id" echo exec-ran
+	[ "$status" -eq 0 ]
+	[ "$output" = exec-ran ]
+	hc delete -f "$id"
+	check_no_debris
+}
+
 # sd_notify receiver: prints each datagram on its own line until BARRIER=1
 notify_receiver() {
 	python3 - "$1" "$2" <<'PY' &

@@ -1,49 +1,18 @@
-/* test_args.c - unit tests of the hull CLI's argv parser (src/cli/args.c) and the spec/features commands. */
+/* test_args.c - unit tests of the argv parser (common/args.c). */
 #define _GNU_SOURCE
-#include "cli/cli.h"
-#include "libhull/json.h"
-#include "libhull/util.h"
+#include "common/args.h"
+#include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
-/* ---- capturing stdout / stderr ------------------------------------------------------- */
-
-struct capture {
-	int target, saved, fd;
-	char path[64];
-};
-
-static void cap_start(struct capture *c, int target)
-{
-	fflush(stdout);
-	fflush(stderr);
-	strcpy(c->path, "/tmp/hull-test-args-XXXXXX");
-	c->fd = mkstemp(c->path);
-	ck_assert_int_ge(c->fd, 0);
-	c->target = target;
-	c->saved = dup(target);
-	dup2(c->fd, target);
-}
-
-static char *cap_end(struct capture *c)
-{
-	fflush(stdout);
-	fflush(stderr);
-	dup2(c->saved, c->target);
-	close(c->saved);
-	close(c->fd);
-	char *out = NULL;
-	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, c->path, 1 << 20, &out, NULL), 0);
-	unlink(c->path);
-	return out;
-}
-
 /* ---- a command with one option of each kind ------------------------------------------- */
 
-static const struct cli_command test_cmd = { "test", NULL, "[command options] <container-id>", "a test command",
-					     NULL };
+static const struct cli_command test_cmd = { "test", "[command options] <container-id>", "a test command", NULL,
+					     NULL, NULL };
 
 struct vals {
 	bool force, detach;
@@ -343,78 +312,7 @@ START_TEST(test_parse_bool_and_abspath)
 }
 END_TEST
 
-/* ---- the spec and features commands ------------------------------------------------------ */
-
-static const struct cli_command spec_cmd = { "spec", cmd_spec, "[command options]", "create a new specification file",
-					     NULL };
-static const struct cli_command features_cmd = { "features", cmd_features, "", "show the enabled features", NULL };
-
-START_TEST(test_cmd_spec)
-{
-	char dir[] = "/tmp/hull-test-spec-cmd-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	struct hull_global_opts g = { 0 };
-	ck_assert_int_eq(cmd_spec(&spec_cmd, 3, (char *[]){ "spec", "-b", dir, NULL }, &g), 0);
-	_cleanup_free_ char *path = xasprintf("%s/config.json", dir);
-	_cleanup_free_ char *text = NULL;
-	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, path, 1 << 20, &text, NULL), 0);
-	ck_assert(hull_str_has_prefix(text, "{\n\t\"ociVersion\": \"1.2.0\",\n\t\"process\": {\n\t\t\"terminal\": true,"));
-	/* refuses to overwrite, in runc's words */
-	struct capture c;
-	cap_start(&c, STDERR_FILENO);
-	int r = cmd_spec(&spec_cmd, 4, (char *[]){ "spec", "--rootless", "--bundle", dir, NULL }, &g);
-	_cleanup_free_ char *err = cap_end(&c);
-	ck_assert_int_eq(r, 1);
-	ck_assert_msg(strstr(err, "msg=\"File config.json exists. Remove it first\""), "%s", err);
-	_cleanup_free_ char *again = NULL;
-	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, path, 1 << 20, &again, NULL), 0);
-	ck_assert_str_eq(text, again);
-	unlink(path);
-	/* --rootless */
-	ck_assert_int_eq(cmd_spec(&spec_cmd, 4, (char *[]){ "spec", "--rootless", "--bundle", dir, NULL }, &g), 0);
-	_cleanup_free_ char *rl = NULL;
-	ck_assert_int_eq(hull_read_file_at(AT_FDCWD, path, 1 << 20, &rl, NULL), 0);
-	ck_assert_msg(strstr(rl, "\"uidMappings\""), "%s", rl);
-	unlink(path);
-	/* a missing bundle directory is an error naming the file */
-	_cleanup_free_ char *missing = xasprintf("%s/nope", dir);
-	cap_start(&c, STDERR_FILENO);
-	r = cmd_spec(&spec_cmd, 3, (char *[]){ "spec", "-b", missing, NULL }, &g);
-	_cleanup_free_ char *err2 = cap_end(&c);
-	ck_assert_int_eq(r, 1);
-	ck_assert_msg(strstr(err2, "/nope/config.json: No such file or directory"), "%s", err2);
-	/* no positional arguments */
-	struct capture o;
-	cap_start(&o, STDOUT_FILENO);
-	cap_start(&c, STDERR_FILENO);
-	r = cmd_spec(&spec_cmd, 2, (char *[]){ "spec", "extra", NULL }, &g);
-	_cleanup_free_ char *err3 = cap_end(&c);
-	_cleanup_free_ char *out3 = cap_end(&o);
-	ck_assert_int_eq(r, 1);
-	ck_assert(hull_str_has_prefix(out3, "Incorrect Usage."));
-	ck_assert_msg(strstr(err3, "requires exactly 0 argument(s)"), "%s", err3);
-	rmdir(dir);
-}
-END_TEST
-
-START_TEST(test_cmd_features)
-{
-	struct hull_global_opts g = { 0 };
-	struct capture c;
-	cap_start(&c, STDOUT_FILENO);
-	int r = cmd_features(&features_cmd, 1, (char *[]){ "features", NULL }, &g);
-	_cleanup_free_ char *out = cap_end(&c);
-	ck_assert_int_eq(r, 0);
-	struct hull_error err = { 0 };
-	yajl_val v = NULL;
-	ck_assert_msg(hull_json_parse(out, strlen(out), "features", &v, &err) == 0, "%s", err.msg);
-	const char *p[] = { "ociVersionMax", NULL };
-	ck_assert_str_eq(yajl_tree_get(v, p, yajl_t_string)->u.string, HULL_OCI_VERSION);
-	yajl_tree_free(v);
-}
-END_TEST
-
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("args");
 	TCase *tc = tcase_create("parse");
@@ -430,13 +328,5 @@ int main(void)
 	tcase_add_test(tc, test_parse_n);
 	tcase_add_test(tc, test_parse_bool_and_abspath);
 	suite_add_tcase(s, tc);
-	TCase *cmds = tcase_create("commands");
-	tcase_add_test(cmds, test_cmd_spec);
-	tcase_add_test(cmds, test_cmd_features);
-	suite_add_tcase(s, cmds);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -1,7 +1,9 @@
 /* test_caps.c - unit tests of caps.c: unknown capability names (warned, as runc) and the known list. */
 #define _GNU_SOURCE
-#include "libhull/caps.h"
-#include "libhull/util.h"
+#include "libhull/security/caps.h"
+#include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <fcntl.h>
@@ -62,16 +64,12 @@ START_TEST(test_validate)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("caps");
 	TCase *tc = tcase_create("names");
 	tcase_add_test(tc, test_known);
 	tcase_add_test(tc, test_validate);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -1,6 +1,8 @@
 /* test_cgroup.c - unit tests of the cgroup manager's pure parts (conversions, paths, device program)
  * and, as root on a host with cgroups, one create/destroy round trip under a private path. */
-#include "libhull/cgroup_internal.h"
+#include "libhull/cgroup/internal.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <errno.h>
@@ -299,7 +301,7 @@ START_TEST(test_live_kill_frozen)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("cgroup");
 	TCase *tc = tcase_create("core");
@@ -313,9 +315,5 @@ int main(void)
 	tcase_add_test(tc, test_keyed);
 	tcase_add_test(tc, test_live_kill_frozen);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

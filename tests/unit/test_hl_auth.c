@@ -1,6 +1,8 @@
 /* test_hl_auth.c - unit tests of WWW-Authenticate parsing and credential files (src/hl/auth.c). */
 #include "hl/auth.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +83,7 @@ START_TEST(test_token_answer)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("hl_auth");
 	TCase *tc = tcase_create("core");
@@ -89,9 +91,5 @@ int main(void)
 	tcase_add_test(tc, test_auth_json);
 	tcase_add_test(tc, test_token_answer);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -1,6 +1,8 @@
 /* test_hl_image.c - unit tests of manifest/config parsing (src/hl/image.c): schema 1, artifacts, limits. */
 #include "hl/hl.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,16 +58,12 @@ START_TEST(test_refused)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("hl_image");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -5,6 +5,8 @@
  * stops early frees the stream while the producer waits on a full ring. */
 #include "hl/unpack.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +170,7 @@ START_TEST(test_early_free)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("hl_layer_stream");
 	TCase *tc = tcase_create("stream");
@@ -178,9 +180,5 @@ int main(void)
 	tcase_add_test(tc, test_truncated_gzip);
 	tcase_add_test(tc, test_early_free);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

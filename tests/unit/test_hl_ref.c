@@ -2,6 +2,8 @@
 #include "hl/ref.h"
 #include "hl/hl.h"
 
+#include "runner.h"
+
 #include <check.h>
 #include <stdlib.h>
 
@@ -124,7 +126,7 @@ START_TEST(test_platform)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("hl_ref");
 	TCase *tc = tcase_create("core");
@@ -134,9 +136,5 @@ int main(void)
 	tcase_add_test(tc, test_digest_valid);
 	tcase_add_test(tc, test_platform);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

@@ -1,8 +1,10 @@
-/* test_mount_options.c - unit tests of mount_options.c (option names -> mount_setattr
+/* test_mount_options.c - unit tests of mount/options.c (option names -> mount_setattr
  * attributes, propagation, superblock flags) and of the parent-side mount checks. */
 #define _GNU_SOURCE
-#include "libhull/mount_internal.h"
-#include "libhull/util.h"
+#include "libhull/mount/internal.h"
+#include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <sys/mount.h>
@@ -189,7 +191,7 @@ START_TEST(test_validate)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("mount_options");
 	TCase *tc = tcase_create("options");
@@ -203,9 +205,5 @@ int main(void)
 	tcase_add_test(tc, test_names_and_paths);
 	tcase_add_test(tc, test_validate);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

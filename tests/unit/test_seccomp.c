@@ -2,10 +2,12 @@
  * loaded in a forked child (every action, every operator, the notify hand-off). */
 #define _GNU_SOURCE
 #include "libhull/hull.h"
-#include "libhull/json.h"
-#include "libhull/seccomp.h"
-#include "libhull/spec.h"
-#include "libhull/util.h"
+#include "common/json.h"
+#include "libhull/security/seccomp.h"
+#include "libhull/spec/spec.h"
+#include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -709,7 +711,7 @@ START_TEST(test_notify_write_refused)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("seccomp");
 	TCase *tc = tcase_create("compile");
@@ -754,9 +756,5 @@ int main(void)
 	tcase_add_test(ld, test_enosys_i386);
 #endif
 	suite_add_tcase(s, ld);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

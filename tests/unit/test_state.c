@@ -1,7 +1,10 @@
 /* test_state.c - unit tests of the state directory (state.c): the crash record create
  * writes before its first side effect, and how load/status read it. */
-#include "libhull/state.h"
-#include "libhull/util.h"
+#include "libhull/container/state.h"
+#include "common/proc.h"
+#include "common/util.h"
+
+#include "runner.h"
 
 #include <check.h>
 #include <errno.h>
@@ -149,7 +152,7 @@ START_TEST(test_corrupt_state_names_the_file)
 }
 END_TEST
 
-int main(void)
+Suite *unit_suite(void)
 {
 	Suite *s = suite_create("state");
 	TCase *tc = tcase_create("core");
@@ -159,9 +162,5 @@ int main(void)
 	tcase_add_test(tc, test_committed_meanwhile_is_not_stale);
 	tcase_add_test(tc, test_corrupt_state_names_the_file);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }

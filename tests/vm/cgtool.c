@@ -10,8 +10,8 @@
  * default "cgtool"), CGTOOL_MANAGER=systemd, CGTOOL_DEBUG=1.
  *
  * Errors go to stderr as "cgtool: <libhull message>", exit 1. */
-#include "libhull/cgroup.h"
-#include "libhull/util.h"
+#include "libhull/cgroup/cgroup.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <inttypes.h>
