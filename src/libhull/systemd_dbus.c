@@ -2,7 +2,7 @@
  *
  * One private connection per hull command: systemd's private socket as root (no bus
  * daemon in between; it is what runc and systemctl use too), else the system bus; the
- * user's session bus for rootless. Calls block with a timeout; job completion is the
+ * user's session bus for rootless, else the user manager's private socket. Calls block with a timeout; job completion is the
  * JobRemoved signal, read off the same connection (libdbus queues the signals that
  * arrive while a reply is awaited, so one that comes early is not lost). */
 #include "systemd_dbus.h"
@@ -25,6 +25,13 @@ struct hull_sd {
 	char *address; /* for errors */
 	int version;   /* 0: not asked yet */
 };
+
+char *hull_sd_library_version(void)
+{
+	int maj = 0, min = 0, mic = 0;
+	dbus_get_version(&maj, &min, &mic);
+	return xasprintf("libdbus-1 %d.%d.%d", maj, min, mic);
+}
 
 bool hull_sd_booted(void)
 {
@@ -85,18 +92,33 @@ int hull_sd_connect(bool user, struct hull_sd **out, struct hull_error *err)
 	_cleanup_free_ char *addr = NULL, *tried = NULL;
 	if (user) {
 		addr = user_bus_address();
-		if (!addr)
-			return hull_fail_plain(err, ENOENT,
-					       "systemd cgroup driver (rootless): no user D-Bus to reach systemd --user: "
-					       "DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus does not "
-					       "exist (install dbus-user-session)");
-		c = open_direct(addr, &e);
-		if (c && !bus_setup(c, &e)) {
-			conn_drop(c);
-			c = NULL;
+		if (addr) {
+			c = open_direct(addr, &e);
+			if (c && !bus_setup(c, &e)) {
+				conn_drop(c);
+				c = NULL;
+			}
+			if (!c)
+				tried = xasprintf("%s: %s", addr, e.message);
+			dbus_error_free(&e);
 		}
-		if (!c)
-			tried = xasprintf("%s: %s", addr, e.message);
+		/* No session bus (no dbus-user-session): the user manager's own private socket,
+		 * as `systemctl --user` uses it then. runc needs the bus here. */
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		if (!c && xdg && *xdg) {
+			free(addr);
+			addr = xasprintf("unix:path=%s/systemd/private", xdg);
+			c = open_direct(addr, &e);
+			if (!c) {
+				char *t = xasprintf("%s%s%s: %s", tried ? tried : "", tried ? "; " : "", addr, e.message);
+				free(tried);
+				tried = t;
+			}
+		}
+		if (!c && !tried)
+			return hull_fail_plain(err, ENOENT,
+					       "systemd cgroup driver (rootless): no way to reach systemd --user: "
+					       "DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR are not set");
 	} else {
 		c = open_direct(SD_PRIVATE_SOCKET, &e);
 		if (c) {

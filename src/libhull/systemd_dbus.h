@@ -7,11 +7,14 @@
 
 struct hull_sd;
 
+/* "libdbus-1 1.14.10": the library doing the D-Bus work (for hull features). Caller frees. */
+char *hull_sd_library_version(void);
 /* True if systemd is the init of this host (as sd_booted(3) and runc: /run/systemd/system). */
 bool hull_sd_booted(void);
 /* Connect to the system instance (root: systemd's private socket, else the system bus)
  * or, rootless, to the user's instance on the session bus (DBUS_SESSION_BUS_ADDRESS,
- * else $XDG_RUNTIME_DIR/bus). The error names every address tried. */
+ * else $XDG_RUNTIME_DIR/bus), else its private socket ($XDG_RUNTIME_DIR/systemd/private).
+ * The error names every address tried. */
 int hull_sd_connect(bool user, struct hull_sd **out, struct hull_error *err);
 void hull_sd_close(struct hull_sd *sd);
 /* StartTransientUnit(unit, "replace", props) and wait (30 s) for its job. A unit of that
