@@ -14,7 +14,7 @@ cgd=/sys/fs/cgroup/system.slice/$u
 b=/run/hull-vm-b/$id
 mkbundle "$b" "system.slice:hullt:$id" '["sleep","300"]' '{"memory":{"limit":67108864},"pids":{"limit":20},"cpu":{"shares":1024,"quota":50000,"period":100000,"cpus":"0"}}' '{"org.systemd.property.TimeoutStopSec":"uint64 7","org.systemd.property.CollectMode":"'"'"'inactive-or-failed'"'"'"}'
 t0=$(date +%s%N)
-check "run -d" run_d --systemd-cgroup run -d --bundle "$b" "$id"
+check "run -d" run_d rts run -d --bundle "$b" "$id"
 
 pid=$(pid_of "$id")
 expect_eq "in the scope" "/system.slice/$u" "$(cg_path_of "$pid")"
@@ -69,7 +69,7 @@ id=$(ct nest)
 u=p-$id.scope
 b=/run/hull-vm-b/$id
 mkbundle "$b" "hullvm-a-b.slice:p:$id" '["sleep","300"]'
-check "nested slice: run -d" run_d --systemd-cgroup run -d --bundle "$b" "$id"
+check "nested slice: run -d" run_d rts run -d --bundle "$b" "$id"
 pid=$(pid_of "$id")
 expect_eq "nested slice: path" "/hullvm.slice/hullvm-a.slice/hullvm-a-b.slice/$u" "$(cg_path_of "$pid")"
 check "nested: delete -f" rt delete -f "$id"
@@ -82,7 +82,7 @@ id=$(ct crt)
 u=hullt-$id.scope
 b=/run/hull-vm-b/$id
 mkbundle "$b" "system.slice:hullt:$id" '["sleep","300"]'
-check "create" run_d --systemd-cgroup create --bundle "$b" "$id"
+check "create" run_d rts create --bundle "$b" "$id"
 expect_eq "created: unit active" active "$(unit_state $u)"
 check "delete -f created" rt delete -f "$id"
 expect_eq "created: unit gone" "" "$(unit_listed $u)"
