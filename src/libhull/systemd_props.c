@@ -86,9 +86,8 @@ const struct sd_prop *sd_props_find(const struct sd_props *ps, const char *name)
 	return NULL;
 }
 
-static void describe_value(const struct sd_value *v, char **buf, size_t *len, FILE *f)
+static void describe_value(const struct sd_value *v, FILE *f)
 {
-	(void)buf, (void)len;
 	switch (v->type) {
 	case 'b':
 		fputs(v->b ? "true" : "false", f);
@@ -110,7 +109,7 @@ static void describe_value(const struct sd_value *v, char **buf, size_t *len, FI
 		for (size_t i = 0; i < v->n; i++) {
 			if (i)
 				fputc(' ', f);
-			describe_value(&v->items[i], buf, len, f);
+			describe_value(&v->items[i], f);
 		}
 		fputc(v->type == 'a' ? ']' : ')', f);
 		break;
@@ -128,7 +127,7 @@ char *sd_props_describe(const struct sd_props *ps)
 		return xstrdup("?");
 	for (size_t i = 0; i < ps->n; i++) {
 		fprintf(f, "%s%s=", i ? " " : "", ps->p[i].name);
-		describe_value(&ps->p[i].v, &buf, &len, f);
+		describe_value(&ps->p[i].v, f);
 	}
 	fclose(f);
 	return buf;
