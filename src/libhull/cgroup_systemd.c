@@ -180,6 +180,11 @@ static void start_props(struct hull_cgroup *cg, struct sd_props *ps, pid_t pid)
 	}
 }
 
+static bool sys_path_exists(const char *p)
+{
+	return access(p, F_OK) == 0;
+}
+
 static int resource_props(struct hull_cgroup *cg, const struct hull_resources *res, bool devices, struct sd_props *ps,
 			  struct hull_error *err)
 {
@@ -198,7 +203,7 @@ static int resource_props(struct hull_cgroup *cg, const struct hull_resources *r
 		if (cg_devices_rules(cg, res, &rules, &n, err) < 0)
 			return -1;
 		hull_read_file_at(AT_FDCWD, "/proc/devices", 1 << 16, &proc_devices, &len);
-		if (sd_device_props(rules, n, proc_devices, ps, err) < 0)
+		if (sd_device_props(rules, n, proc_devices, sys_path_exists, ps, err) < 0)
 			return -1;
 	}
 	return sd_resources_props(res, &caps, ps, err);

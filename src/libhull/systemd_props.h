@@ -77,10 +77,12 @@ int sd_resources_props(const struct hull_resources *res, const struct sd_caps *c
 
 /* The device policy as DevicePolicy + DeviceAllow (runc's generateDeviceProperties).
  * rules[0] is the default (see cg_devices_rules), the rest the exceptions. proc_devices
- * is the text of /proc/devices (major -> group name for "n:*" rules), may be NULL. */
+ * is the text of /proc/devices (major -> group name for "n:*" rules), may be NULL;
+ * device_exists (may be NULL: no check) says whether /sys/dev/{char,block}/M:m exists:
+ * a device the host lacks is left out, as runc does. */
 struct cg_dev_rule;
-int sd_device_props(const struct cg_dev_rule *rules, size_t n, const char *proc_devices, struct sd_props *out,
-		    struct hull_error *err);
+int sd_device_props(const struct cg_dev_rule *rules, size_t n, const char *proc_devices,
+		    bool (*device_exists)(const char *sys_path), struct sd_props *out, struct hull_error *err);
 
 /* ---- org.systemd.property.* annotations ---- */
 #define SD_ANNOTATION_PREFIX "org.systemd.property."

@@ -179,6 +179,11 @@ START_TEST(test_resources_v2)
 }
 END_TEST
 
+static bool no_tun(const char *sys_path)
+{
+	return strcmp(sys_path, "/sys/dev/char/10:200") != 0;
+}
+
 START_TEST(test_device_props)
 {
 	struct hull_error err = { 0 };
@@ -190,7 +195,7 @@ START_TEST(test_device_props)
 		{ true, 'c', 99, -1, 7 } /* no group: skipped */,
 	};
 	struct sd_props ps = { 0 };
-	ck_assert_int_eq(sd_device_props(rules, sizeof(rules) / sizeof(rules[0]), procdev, &ps, &err), 0);
+	ck_assert_int_eq(sd_device_props(rules, sizeof(rules) / sizeof(rules[0]), procdev, NULL, &ps, &err), 0);
 	ck_assert_uint_eq(ps.n, 3);
 	ck_assert_str_eq(ps.p[0].name, "DevicePolicy");
 	ck_assert_str_eq(ps.p[0].v.s, "strict");
@@ -212,9 +217,16 @@ START_TEST(test_device_props)
 	sd_props_clear(&ps);
 
 	struct cg_dev_rule allow_all[] = { { true, 'a', -1, -1, 7 } };
-	ck_assert_int_eq(sd_device_props(allow_all, 1, procdev, &ps, &err), 0);
+	ck_assert_int_eq(sd_device_props(allow_all, 1, procdev, NULL, &ps, &err), 0);
 	ck_assert_str_eq(find(&ps, "DevicePolicy")->v.s, "auto");
 	ck_assert_uint_eq(find(&ps, "DeviceAllow")->v.n, 0);
+	sd_props_clear(&ps);
+
+	/* a device the host lacks is left out (runc) */
+	struct cg_dev_rule two[] = { { false, 'a', -1, -1, 7 }, { true, 'c', 1, 3, 7 }, { true, 'c', 10, 200, 7 } };
+	ck_assert_int_eq(sd_device_props(two, 3, procdev, no_tun, &ps, &err), 0);
+	ck_assert_uint_eq(ps.p[2].v.n, 1);
+	ck_assert_str_eq(ps.p[2].v.items[0].items[0].s, "/dev/char/1:3");
 	sd_props_clear(&ps);
 }
 END_TEST
