@@ -16,8 +16,8 @@
 # | linux.cgroup.v2                         | true             | cgroups.bats, tests/vm                         |
 # | linux.cgroup.systemd                    | true             | tests/vm-systemd (the D-Bus driver against     |
 # |                                         |                  | systemd), test_systemd.c, systemd.bats         |
-# | linux.cgroup.systemdUser                | true             | tests/vm-systemd (rootless through the user's  |
-# |                                         |                  | manager)                                       |
+# | linux.cgroup.systemdUser                | true             | tests/vm-systemd/guest/t-47 (rootless through  |
+# |                                         |                  | the user's manager)                            |
 # | linux.cgroup.rdma                       | true             | tests/vm (cgtool rdma), test_cgroup.c          |
 # | linux.seccomp (actions filtered by the  | true             | seccomp.bats                                   |
 # | kernel, archs by libseccomp)            |                  |                                                |
