@@ -42,7 +42,7 @@ CFLAGS ?= $(CFLAGS_CONF)
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-strict-aliasing
 BASE_CFLAGS := -std=gnu11 -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-D_GNU_SOURCE= -DHULL_VERSION=\"$(VERSION)\" -DHULL_COMMIT=\"$(COMMIT)\" \
-	-ffunction-sections -fdata-sections -fPIC -Isrc $(HARDEN)
+	-ffunction-sections -fdata-sections -fPIC -Isrc $(HARDEN) $(DBUS_CFLAGS)
 ifeq ($(HAVE_MNL),yes)
 BASE_CFLAGS += -DHULL_HAVE_MNL=1
 endif
@@ -52,13 +52,15 @@ endif
 ALL_CFLAGS := $(BASE_CFLAGS) $(CPPFLAGS_CONF) $(CFLAGS) $(SAN)
 ALL_LDFLAGS := $(LDFLAGS_CONF) $(LDFLAGS) $(SAN) -Wl,--gc-sections
 
-DYN_LIBS := -lseccomp -lcap -lyajl
+DYN_LIBS := -lseccomp -lcap -lyajl -ldbus-1
 ifeq ($(HAVE_MNL),yes)
 DYN_LIBS += -lmnl
 endif
 ifeq ($(STATIC_RUNTIME),yes)
 RUNTIME_LINK := -static
-RUNTIME_LIBS := -lseccomp -lcap -lyajl_s
+RUNTIME_LIBS := -lseccomp -lcap -lyajl_s -ldbus-1
+# libdbus-1.a needs two libsystemd symbols that only its server side calls (src/static/).
+STATIC_OBJS := $(OBJ)/src/static/sd_daemon_stubs.o
 else
 RUNTIME_LINK :=
 RUNTIME_LIBS := $(DYN_LIBS)
@@ -121,8 +123,8 @@ $(OBJ)/libhl.a: $(HL_LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^ $(if $(HL_LIB_OBJS),,)
 
-$(O)/hull: $(CLI_OBJS) $(O)/libhull.a
-	$(CC) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/libhull.a $(RUNTIME_LIBS)
+$(O)/hull: $(CLI_OBJS) $(STATIC_OBJS) $(O)/libhull.a
+	$(CC) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_OBJS) $(O)/libhull.a $(RUNTIME_LIBS)
 
 # Both programs take the argv parser (src/common/args.c) from libhull.a.
 $(O)/hull-image: $(HL_OBJS) $(O)/libhull.a

@@ -17,8 +17,8 @@ FUZZ_TARGETS ?= spec process state args
 FUZZ_DIR := $(OBJ)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -g -O1 -std=gnu11 -Isrc -D_GNU_SOURCE= -DHULL_VERSION=\"$(VERSION)\" -DHULL_COMMIT=\"fuzz\" \
-	-Wall -Wno-unused-parameter $(if $(filter yes,$(HAVE_MNL)),-DHULL_HAVE_MNL=1) $(FUZZ_SAN)
-FUZZ_LIBS := -lseccomp -lcap -lyajl $(if $(filter yes,$(HAVE_MNL)),-lmnl)
+	-Wall -Wno-unused-parameter $(if $(filter yes,$(HAVE_MNL)),-DHULL_HAVE_MNL=1) $(DBUS_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIBS := -lseccomp -lcap -lyajl -ldbus-1 $(if $(filter yes,$(HAVE_MNL)),-lmnl)
 
 # libhull (with src/common: the argv parser) instrumented for coverage, once for every target.
 FUZZ_LIB_SRCS := $(LIBHULL_SRCS)

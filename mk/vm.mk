@@ -3,9 +3,9 @@
 # tests (and the host's) use.
 CGTOOL := $(OBJ)/tests/vm/cgtool
 
-$(CGTOOL): tests/vm/cgtool.c $(O)/libhull.a
+$(CGTOOL): tests/vm/cgtool.c $(STATIC_OBJS) $(O)/libhull.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $< $(O)/libhull.a $(RUNTIME_LIBS)
+	$(CC) $(ALL_CFLAGS) $(RUNTIME_LINK) $(ALL_LDFLAGS) -o $@ $< $(STATIC_OBJS) $(O)/libhull.a $(RUNTIME_LIBS)
 
 export HULL_CGTOOL := $(abspath $(CGTOOL))
 

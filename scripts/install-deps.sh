@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [build|test|peers|ci|all]   (default: all)
 set -e
 what=${1:-all}
-build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-dev libcap-dev libmnl-dev
+build="autoconf automake pkg-config gcc make libc6-dev libyajl-dev libseccomp-dev libcap-dev libdbus-1-dev libmnl-dev
  check libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev libzstd-dev busybox-static jq"
 test="bats iproute2 util-linux bsdutils procps python3 runc crun valgrind clang libclang-rt-14-dev hyperfine time strace zstd"
 vm="qemu-system-x86 linux-image-amd64 cpio mmdebstrap e2fsprogs"

@@ -4,6 +4,7 @@
  * when a feature lands (or turns out not to work). Consumers act on them: containerd
  * refuses idmapped mounts unless mountExtensions.idmap.enabled, CRI looks for "rro". */
 #define _GNU_SOURCE
+#include "libhull/cgroup/dbus.h"
 #include "libhull/security/caps.h"
 #include "common/json.h"
 #include "libhull/ns/netdev.h"
@@ -51,17 +52,16 @@ static const struct {
 	bool enabled;
 } feature_switches[] = {
 	{ "cgroup.v1", true },	    { "cgroup.v2", true },	  { "cgroup.systemd", true },
-	/* No D-Bus driver (cgroup_systemd.c): a rootless hull cannot get a delegated scope
-	 * from the user's systemd, so the user manager is not supported. */
-	{ "cgroup.systemdUser", false }, { "cgroup.rdma", true },	  { "seccomp", true },
+	/* The systemd driver (cgroup/systemd.c) talks to the user's manager when rootless. */
+	{ "cgroup.systemdUser", true }, { "cgroup.rdma", true },	  { "seccomp", true },
 	{ "apparmor", false },	    { "selinux", false },	  { "intelRdt", false },
 	/* Idmapped mounts (mount_idmap.c; mounts.bats, features.bats). */
 	{ "mountExtensions.idmap", true },
 };
 
-/* Annotations hull acts upon that can weaken isolation: none (hull reads no annotation;
- * runc's "org.systemd.property." needs a D-Bus driver hull does not have). */
-static const char *const feature_unsafe_annotations[] = { NULL };
+/* Annotations hull acts upon that can weaken isolation: with the systemd driver the
+ * org.systemd.property.* ones become unit properties (DevicePolicy, Delegate, ...). */
+static const char *const feature_unsafe_annotations[] = { SD_ANNOTATION_PREFIX, NULL };
 
 /* ------------------------------------------------------------------------------------ */
 
@@ -186,6 +186,8 @@ static void gen_annotations(yajl_gen g)
 	hull_jgen_kstr(g, "io.github.seccomp.libseccomp.version", sv);
 	hull_jgen_kstr(g, "org.hull.checkpoint.enabled", "false");
 	hull_jgen_kstr(g, "org.hull.commit", HULL_COMMIT);
+	_cleanup_free_ char *dbus = hull_sd_library_version();
+	hull_jgen_kstr(g, "org.hull.systemd.dbus", dbus);
 	hull_jgen_kstr(g, "org.hull.version", HULL_VERSION);
 	yajl_gen_map_close(g);
 }

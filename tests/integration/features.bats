@@ -14,10 +14,10 @@
 # | linux.cgroup.v1                         | true             | unit tests only (this host is v2): NOT verified |
 # |                                         |                  | on a v1 host here                              |
 # | linux.cgroup.v2                         | true             | cgroups.bats, tests/vm                         |
-# | linux.cgroup.systemd                    | true             | test_cgroup.c (path layout only; no D-Bus: the |
-# |                                         |                  | scope is made through cgroupfs)                |
-# | linux.cgroup.systemdUser                | false (was true: | without D-Bus a rootless hull gets no          |
-# |                                         | a false claim)   | delegated scope from the user's systemd        |
+# | linux.cgroup.systemd                    | true             | tests/vm-systemd (the D-Bus driver against     |
+# |                                         |                  | systemd), test_systemd.c, systemd.bats         |
+# | linux.cgroup.systemdUser                | true             | tests/vm-systemd/guest/t-47 (rootless through  |
+# |                                         |                  | the user's manager)                            |
 # | linux.cgroup.rdma                       | true             | tests/vm (cgtool rdma), test_cgroup.c          |
 # | linux.seccomp (actions filtered by the  | true             | seccomp.bats                                   |
 # | kernel, archs by libseccomp)            |                  |                                                |
@@ -26,9 +26,8 @@
 # |                                         | an under-claim)  |                                                |
 # | linux.netDevices                        | only with libmnl | netdev.bats (make check-netdev for the dynamic |
 # |                                         | (dynamic build)  | build; the static one refuses such configs)    |
-# | potentiallyUnsafeConfigAnnotations      | none (was        | hull acts on no annotation: listing            |
-# |                                         | org.systemd.     | "org.systemd.property." was a false claim      |
-# |                                         | property.)       |                                                |
+# | potentiallyUnsafeConfigAnnotations      | org.systemd.     | the systemd driver makes them unit properties  |
+# |                                         | property.        | (systemd.bats, tests/vm-systemd)               |
 # | mountOptions rro, r*, tmpcopyup, idmap, | listed now (were | mounts.bats, here                              |
 # | ridmap, notmpcopyup                     | missing)         |                                                |
 # | mountOptions iversion, noiversion       | dropped (were    | this test: fsconfig refuses them on tmpfs      |
@@ -90,11 +89,12 @@ frun() {
 	check_no_debris
 }
 
-@test "features: claims that were false are gone (systemdUser, unsafe annotations); idmap is claimed" {
+@test "features: the systemd driver and its annotations are claimed; idmap is claimed" {
 	run "$HULL" features
 	[ "$status" -eq 0 ]
-	echo "$output" | jq -e '.linux.cgroup.systemdUser == false' >/dev/null
-	echo "$output" | jq -e '.potentiallyUnsafeConfigAnnotations == []' >/dev/null
+	echo "$output" | jq -e '.linux.cgroup.systemd == true and .linux.cgroup.systemdUser == true' >/dev/null
+	echo "$output" | jq -e '.potentiallyUnsafeConfigAnnotations == ["org.systemd.property."]' >/dev/null
+	echo "$output" | jq -e '.annotations["org.hull.systemd.dbus"] | startswith("libdbus-1 ")' >/dev/null
 	echo "$output" | jq -e '.linux.mountExtensions.idmap.enabled == true' >/dev/null
 	echo "$output" | jq -e '.mountOptions | index("rro") and index("tmpcopyup") and index("idmap")' >/dev/null
 }

@@ -87,6 +87,11 @@ START_TEST(test_systemd_path)
 	ck_assert_ptr_nonnull(strstr(err.msg, "linux.cgroupsPath"));
 	ck_assert_int_lt(cg_systemd_path("bad-.slice:a:b", "x", false, &p, &err), 0);
 	ck_assert_int_lt(cg_systemd_path("noslice:a:b", "x", false, &p, &err), 0);
+	ck_assert_int_lt(cg_systemd_path(".slice:a:b", "x", false, &p, &err), 0);
+	/* runc keeps the "-" with an empty prefix */
+	ck_assert_int_eq(cg_systemd_path("system.slice::n", "x", false, &p, &err), 0);
+	ck_assert_str_eq(p, "/system.slice/-n.scope");
+	free(p);
 	hull_error_clear(&err);
 }
 END_TEST

@@ -146,15 +146,6 @@ static int resolve_path(const struct hull_cgroup_config *cfg, enum cg_mode mode,
 		*out = cg_clean_path(p);
 		return 0;
 	}
-	if (cfg->manager == HULL_CGROUP_MANAGER_SYSTEMD) {
-		_cleanup_free_ char *sd = NULL;
-		if (cg_systemd_path(p, cfg->id, cfg->rootless, &sd, err) < 0)
-			return -1;
-		hull_debug("systemd cgroup manager: hull has no D-Bus driver; it creates %s through cgroupfs itself "
-			   "(no systemd unit is registered)", sd);
-		*out = steal_pointer(&sd);
-		return 0;
-	}
 	if (!p || !*p) {
 		*out = xasprintf("/hull/%s", cfg->id);
 		return 0;
@@ -246,6 +237,8 @@ void hull_cgroup_config_init(struct hull_cgroup_config *cfg, const char *id, con
 		cfg->cgroups_path = spec->linux_.cgroups_path;
 		cfg->devices = spec->linux_.devices;
 		cfg->n_devices = spec->linux_.n_devices;
+		cfg->annotations = spec->annotations;
+		cfg->n_annotations = spec->n_annotations;
 	}
 }
 
@@ -272,7 +265,8 @@ static int handle_new(const struct hull_cgroup_config *cfg, struct hull_cgroup *
 	cg->n_v1 = h.n_v1;
 	h.n_v1 = 0;
 	cg->ops = cg->mode == CG_MODE_V2 ? &hull_cg_v2_ops : &hull_cg_v1_ops;
-	if (resolve_path(cfg, cg->mode, &cg->path, err) < 0)
+	if (cfg->manager == HULL_CGROUP_MANAGER_SYSTEMD ? cg_systemd_plan(cg, cfg, err) < 0
+							: resolve_path(cfg, cg->mode, &cg->path, err) < 0)
 		return -1;
 	if (strcmp(cg->path, "/") == 0)
 		return hull_fail(err, EINVAL, "linux.cgroupsPath: the root cgroup cannot be a container's cgroup");
@@ -378,6 +372,8 @@ int hull_cgroup_open(const struct hull_cgroup_config *cfg, struct hull_cgroup **
 		hull_cgroup_free(cg);
 		return -1;
 	}
+	if (cg->sd)
+		cg_systemd_opened(cg);
 	if (cg->v2_dir && cg->mode == CG_MODE_V2) {
 		cg->v2_fd = open(cg->v2_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		cg->exists = cg->v2_fd >= 0;
@@ -403,7 +399,8 @@ int hull_cgroup_self_enter_fds(struct hull_cgroup *cg, int **fds, size_t *n, int
 	*fds = NULL;
 	*n = 0;
 	*unified_fd = -1;
-	if (!cg || (cg->mode != CG_MODE_V1 && cg->mode != CG_MODE_HYBRID) || cg->rootless || !cg->n_v1)
+	/* not with systemd: its scope exists only once the init does (systemd.c) */
+	if (!cg || (cg->mode != CG_MODE_V1 && cg->mode != CG_MODE_HYBRID) || cg->rootless || !cg->n_v1 || cg->sd)
 		return -1;
 	int *v = xcalloc(cg->n_v1, sizeof(int));
 	size_t k = 0;
@@ -543,6 +540,7 @@ void hull_cgroup_free(struct hull_cgroup *cg)
 		return;
 	if (cg->v2_fd >= 0)
 		close(cg->v2_fd);
+	cg_systemd_free(cg);
 	free(cg->id);
 	free(cg->path);
 	free(cg->v2_root);

@@ -14,6 +14,9 @@ struct hull_cgroup_config {
 	/* linux.devices: a default rule for a path listed here is dropped (runc does the same). */
 	const struct hull_device *devices;
 	size_t n_devices;
+	/* annotations: the systemd driver takes org.systemd.property.* from them */
+	const struct hull_kv *annotations;
+	size_t n_annotations;
 };
 
 /* Fill cfg from the spec (linux.cgroupsPath, linux.devices) and the global options. The

@@ -50,9 +50,11 @@ struct hull_cgroup {
 	/* linux.devices of the spec: their paths drop runc's default rules (cgroup_devices.c) */
 	const struct hull_device *spec_devices;
 	size_t n_spec_devices;
+	/* the systemd driver's state (systemd.c); NULL with cgroupfs */
+	struct cg_systemd *sd;
 };
 
-extern const struct cg_ops hull_cg_v1_ops, hull_cg_v2_ops;
+extern const struct cg_ops hull_cg_v1_ops, hull_cg_v2_ops, hull_cg_systemd_ops;
 
 /* ---- cgroup.c: shared file helpers ---- */
 /* Write val to dir/file. Error names the file. */
@@ -97,10 +99,17 @@ void cg_warn_kernel_memory(const struct hull_memory_resources *m, bool update);
 /* Check the resources that make sense on no backend (e.g. shares 1). */
 int cg_validate_resources(const struct hull_resources *res, struct hull_error *err);
 
-/* ---- cgroup_systemd.c ---- */
-/* "slice:prefix:name" -> "/system.slice/prefix-name.scope". */
+/* ---- systemd.c: the systemd driver ---- */
+/* "slice:prefix:name" -> "/system.slice/prefix-name.scope" (root's layout; pure). */
 int cg_systemd_path(const char *cgroups_path, const char *id, bool rootless, char **out, struct hull_error *err);
 char *cg_systemd_expand_slice(const char *slice, struct hull_error *err);
+/* Make cg a systemd-driven cgroup: cg->ops (the cgroupfs backend for the host, set by
+ * the caller) moves under hull_cg_systemd_ops; cg->path is resolved (an absolute
+ * cgroupsPath is an existing container's, from its state). */
+int cg_systemd_plan(struct hull_cgroup *cg, const struct hull_cgroup_config *cfg, struct hull_error *err);
+void cg_systemd_free(struct hull_cgroup *cg);
+/* An existing container's cgroup (open): destroy stops its unit. */
+void cg_systemd_opened(struct hull_cgroup *cg);
 
 /* ---- cgroup_devices.c ---- */
 /* The device policy the container gets, folded from linux.resources.devices then runc's
