@@ -253,6 +253,38 @@ START_TEST(test_live_roundtrip)
 }
 END_TEST
 
+/* A parent removed under a create (another container's delete took the empty /hull
+ * it made) is made again: the walk starts over instead of failing with ENOENT. */
+static int vanish_calls;
+static int vanish_parent_once(const char *dir, struct hull_error *err)
+{
+	(void)err;
+	size_t n = strlen(dir);
+	if (n > 2 && strcmp(dir + n - 2, "/a") == 0 && vanish_calls++ == 0)
+		ck_assert_int_eq(rmdir(dir), 0);
+	return 0;
+}
+
+START_TEST(test_mkdir_parent_vanishes)
+{
+	char root[] = "/tmp/hull-unit-cg.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	struct hull_error err = { 0 };
+	vanish_calls = 0;
+	ck_assert_int_eq(cg_mkdir_path(root, "/a/b", vanish_parent_once, &err), 0);
+	ck_assert_int_eq(vanish_calls, 2);
+	char leaf[64];
+	snprintf(leaf, sizeof(leaf), "%s/a/b", root);
+	struct stat st;
+	ck_assert_int_eq(stat(leaf, &st), 0);
+	rmdir(leaf);
+	snprintf(leaf, sizeof(leaf), "%s/a", root);
+	rmdir(leaf);
+	rmdir(root);
+	hull_error_clear(&err);
+}
+END_TEST
+
 START_TEST(test_keyed)
 {
 	uint64_t v = 0;
@@ -317,6 +349,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_device_rules);
 	tcase_add_test(tc, test_live_roundtrip);
+	tcase_add_test(tc, test_mkdir_parent_vanishes);
 	tcase_add_test(tc, test_keyed);
 	tcase_add_test(tc, test_live_kill_frozen);
 	suite_add_tcase(s, tc);

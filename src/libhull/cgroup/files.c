@@ -61,8 +61,9 @@ int cg_keyed_u64(const char *text, const char *key, uint64_t *out)
 	return -ENOENT;
 }
 
-int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
-		  struct hull_error *err)
+/* One walk down the path; ENOENT from mkdir comes back as 1 (a parent vanished). */
+static int mkdir_walk(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
+		      struct hull_error *err)
 {
 	_cleanup_free_ char *cur = xstrdup(root);
 	_cleanup_free_ char *copy = xstrdup(path);
@@ -72,6 +73,8 @@ int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char 
 		free(cur);
 		cur = next;
 		bool made = mkdir(cur, 0755) == 0;
+		if (!made && errno == ENOENT && strcmp(cur, root) != 0)
+			return 1;
 		if (!made && errno != EEXIST)
 			return hull_fail(err, errno, "create cgroup %s", cur);
 		if (made && setxattr(cur, CG_MARK_XATTR, "1", 1, 0) < 0)
@@ -83,6 +86,19 @@ int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char 
 		}
 	}
 	return 0;
+}
+
+int cg_mkdir_path(const char *root, const char *path, int (*prepare)(const char *dir, struct hull_error *err),
+		  struct hull_error *err)
+{
+	/* A parent that existed a moment ago may be gone: `delete` of another container
+	 * removes the empty parents hull made (/hull). Walk again from the top then. */
+	for (int tries = 0; tries < 5; tries++) {
+		int r = mkdir_walk(root, path, prepare, err);
+		if (r <= 0)
+			return r;
+	}
+	return hull_fail(err, ENOENT, "create cgroup %s%s: its parents keep vanishing", root, path);
 }
 
 static void sleep_ms(long ms)
