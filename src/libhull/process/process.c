@@ -681,8 +681,10 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	x.slow = x.joined || (x.new_flags & CLONE_NEWTIME);
 	x.userns = spec_has_ns(&x, HULL_NS_USER);
 	/* Bind sources are opened now, as hull: inside its user namespace the init may not
-	 * reach them (runc opens them before that too). */
-	if (x.userns && hull_spec_namespace(cfg->spec, HULL_NS_MNT) &&
+	 * reach them (runc opens them before that too). Not when hull is not root: cloning a
+	 * mount of this namespace needs CAP_SYS_ADMIN in it, which a rootless hull has only
+	 * inside the new user namespace; the init binds them itself there, as runc's does. */
+	if (x.userns && geteuid() == 0 && hull_spec_namespace(cfg->spec, HULL_NS_MNT) &&
 	    hull_mount_sources_open(cfg->spec, &x.source_trees, err) < 0)
 		return -1;
 	int sp[2];
