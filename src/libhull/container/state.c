@@ -135,6 +135,9 @@ int hull_state_remove_dir(const char *root, const char *id, struct hull_error *e
 	_cleanup_close_ int fd = openat(rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : hull_fail(err, errno, "open state directory %s/%s", root, id);
+	/* state.json first: a reader that finds another file gone can then tell a delete
+	 * in progress from a damaged directory (hull_container_load). */
+	unlinkat(fd, HULL_STATE_FILE, 0);
 	remove_contents(fd);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return hull_fail(err, errno, "remove state directory %s/%s", root, id);
@@ -285,7 +288,14 @@ int hull_container_load(const struct hull_global_opts *g, const char *id, struct
 	_cleanup_free_ char *cfg = xasprintf("%s/%s", c->dir, HULL_STATE_CONFIG);
 	if ((!c->creating || faccessat(c->dirfd, HULL_STATE_CONFIG, F_OK, 0) == 0) &&
 	    hull_spec_load(cfg, &c->spec, err) < 0) {
+		/* Deleted since state.json was read (delete removes that first): as runc. */
+		bool deleted = err->errnum == ENOENT && faccessat(c->dirfd, HULL_STATE_FILE, F_OK, 0) < 0 &&
+			       errno == ENOENT;
 		hull_container_free(c);
+		if (deleted) {
+			hull_error_clear(err);
+			return hull_fail_plain(err, ENOENT, "container does not exist");
+		}
 		return hull_error_prefix(err, "load container %s", id);
 	}
 	default_state_fields(c);
