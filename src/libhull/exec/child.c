@@ -31,6 +31,7 @@
  *    view or a sealed memfd copy that cannot be written, never the binary on the host. */
 #define _GNU_SOURCE
 #include "exec.h"
+#include "libhull/mount/mount.h"
 #include "libhull/ns/namespaces.h"
 #include "libhull/process/child.h"
 #include "libhull/process/process.h"
@@ -93,7 +94,7 @@ static int child_join(struct exec_child *x, struct hull_error *err)
 	 * joining namespaces does not give: take it from the init (runc execs at the
 	 * runtime's root there; docs/runc-compat.md). Opened before the pid namespace. */
 	_cleanup_close_ int root = -1;
-	if (!hull_spec_namespace(cfg->c->spec, HULL_NS_MNT)) {
+	if (!hull_rootfs_own_mount_ns(cfg->c->spec)) {
 		char proc_root[64];
 		snprintf(proc_root, sizeof(proc_root), "/proc/%d/root", (int)cfg->c->pid);
 		root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);

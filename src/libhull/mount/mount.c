@@ -209,11 +209,6 @@ static int mount_entry(const struct hull_rootfs_ctx *ctx, int root_fd, size_t id
 
 /* ---- the phases the container init calls -------------------------------------------- */
 
-static bool has_mount_ns(const struct hull_spec *spec)
-{
-	return hull_spec_namespace(spec, HULL_NS_MNT) != NULL;
-}
-
 /* Before the spec mounts, our copy of the host's tree gets linux.rootfsPropagation as
  * asked (rslave by default), as with runc: with rshared, a bind of a shared host
  * directory joins its peer group, so mounts made in the container reach the host
@@ -235,7 +230,7 @@ int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *er
 	const struct hull_spec *spec = ctx->spec;
 	bool cg_done = false;
 	/* No mount namespace: only a chroot in hull_rootfs_pivot (nothing to overlap). */
-	if (!has_mount_ns(spec))
+	if (!hull_rootfs_own_mount_ns(spec))
 		return cgroup_point(ctx, &cg_done, err);
 	/* We are in our own mount namespace: this changes only our copy of the host mounts. */
 	unsigned long prop = initial_propagation(spec->linux_.rootfs_propagation);
@@ -289,7 +284,7 @@ int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err)
 	_cleanup_close_ int fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fchdir(fd) < 0)
 		return hull_fail(err, errno, "enter rootfs %s", ctx->rootfs);
-	if (!has_mount_ns(ctx->spec)) {
+	if (!hull_rootfs_own_mount_ns(ctx->spec)) {
 		if (chroot(".") < 0)
 			return hull_fail(err, errno, "chroot into %s", ctx->rootfs);
 	} else if (ctx->no_pivot) {
@@ -343,7 +338,7 @@ int hull_rootfs_finalize(const struct hull_rootfs_ctx *ctx, struct hull_error *e
 	/* sysctl first: the default readonlyPaths make /proc/sys read-only (runc's order). */
 	if (hull_sysctl_apply(spec, err) < 0)
 		return -1;
-	if (!has_mount_ns(spec))
+	if (!hull_rootfs_own_mount_ns(spec))
 		return 0;
 	_cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)

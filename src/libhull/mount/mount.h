@@ -37,6 +37,13 @@ void hull_mount_sources_close(int *trees, size_t n);
  * set propagation, make the rootfs a mount point, perform every spec mount in
  * order (destinations resolved inside the rootfs), set up /dev and linux.devices.
  * Calls ctx->cgroup_point on the way (see above). */
+/* Does the container get a mount namespace of its own? Without one it shares the
+ * runtime's: the rootfs is a chroot only, nothing is mounted (hull_rootfs_validate
+ * refuses what would need a mount), no console is bound, and exec enters the init's root. */
+static inline bool hull_rootfs_own_mount_ns(const struct hull_spec *spec)
+{
+	return hull_spec_namespace(spec, HULL_NS_MNT) != NULL;
+}
 int hull_rootfs_prepare(const struct hull_rootfs_ctx *ctx, struct hull_error *err);
 /* pivot_root into the rootfs (or MS_MOVE+chroot) and detach the old root; cwd is "/" after. */
 int hull_rootfs_pivot(const struct hull_rootfs_ctx *ctx, struct hull_error *err);

@@ -192,7 +192,7 @@ static int check_without_mount_ns(const struct hull_spec *spec, struct hull_erro
 
 int hull_rootfs_validate(const struct hull_spec *spec, struct hull_error *err)
 {
-	if (!hull_spec_namespace(spec, HULL_NS_MNT) && check_without_mount_ns(spec, err) < 0)
+	if (!hull_rootfs_own_mount_ns(spec) && check_without_mount_ns(spec, err) < 0)
 		return -1;
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (check_mount(spec, i, err) < 0)

@@ -469,7 +469,7 @@ static int init_main(struct init_ctx *x, struct hull_error *err)
 	/* Root of the userns, no groups, own session and keyring (made searchable, for exec). */
 	if (hull_child_identity(x->userns, x->setgroups_denied, x->cfg->no_new_keyring ? NULL : x->cfg->id, true, err) < 0 ||
 	    init_rootfs(x, err) < 0 || hull_child_send_pty(x->sock, &x->cfg->spec->process,
-						     hull_spec_namespace(x->cfg->spec, HULL_NS_MNT) != NULL, err) < 0)
+						     hull_rootfs_own_mount_ns(x->cfg->spec), err) < 0)
 		return -1;
 	_cleanup_free_ char *path = NULL;
 	if (hull_process_prepare(x->cfg->spec, &x->cfg->spec->process, &path, err) < 0)
@@ -684,7 +684,7 @@ int hull_process_spawn_init(const struct hull_init_config *cfg, const struct hul
 	 * reach them (runc opens them before that too). Not when hull is not root: cloning a
 	 * mount of this namespace needs CAP_SYS_ADMIN in it, which a rootless hull has only
 	 * inside the new user namespace; the init binds them itself there, as runc's does. */
-	if (x.userns && geteuid() == 0 && hull_spec_namespace(cfg->spec, HULL_NS_MNT) &&
+	if (x.userns && geteuid() == 0 && hull_rootfs_own_mount_ns(cfg->spec) &&
 	    hull_mount_sources_open(cfg->spec, &x.source_trees, err) < 0)
 		return -1;
 	int sp[2];
